@@ -1,0 +1,3 @@
+import TinyGPT
+/// Namespace for figure drawing.
+public enum Figures {}

@@ -1,0 +1,5 @@
+import TinyGPT
+import Figures
+
+/// Namespace for lesson building.
+public enum Lessons {}
