@@ -1,0 +1,91 @@
+// Causal self-attention, per head: scores sᵢⱼ = qᵢ·kⱼ/√HS for j ≤ i (the mask M puts −∞ at j > i),
+// pattern = softmax(s + M) row by row, zᵢ = Σⱼ patternᵢⱼ vⱼ.
+//
+// `attentionRow` is the whole computation for one query of one head; the full-sequence forward
+// and the key/value-cache decode step both call it, so they agree to the bit.
+
+/// One query against keys 0..<n: preatt (n) = scores, att (n) = softmax, out (HS) = att·V.
+/// k and v rows are `kStride` / `vStride` floats apart.
+@inline(__always)
+func attentionRow(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePointer<Float>,
+                  _ att: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>,
+                  _ k: UnsafePointer<Float>, kStride: Int, _ v: UnsafePointer<Float>, vStride: Int,
+                  n: Int, HS: Int, scale: Float) {
+    var maxval = -Float.greatestFiniteMagnitude
+    for j in 0..<n {
+        let s = dot(q, k + j * kStride, HS) * scale
+        preatt[j] = s
+        if s > maxval { maxval = s }
+    }
+    // Softmax with the row maximum subtracted: e^(s−max) ≤ 1, so nothing overflows.
+    var sum8 = F8.zero
+    var j = 0
+    while j + 8 <= n {
+        let e = exp8(load8(preatt + j) - maxval)
+        store8(e, att + j); sum8 += e; j += 8
+    }
+    if j < n {
+        let e = exp8(loadPartial8(preatt + j, n - j) - maxval)
+        let kept = e.replacing(with: F8(repeating: 0), where: SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= SIMD8<Int32>(repeating: Int32(n - j)))
+        storePartial8(kept, att + j, n - j); sum8 += kept
+    }
+    let inv = 1 / sum8.sum()
+    for j in 0..<n { att[j] *= inv }
+    out.update(repeating: 0, count: HS)
+    for j in 0..<n { axpy(att[j], v + j * vStride, out, HS) }
+}
+
+/// qkv (B, T, 3C) → out (B, T, C); preatt, att (B, NH, T, T), entries j > i of att are 0
+/// and of preatt are left as they are (the trace writes −∞ there).
+func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePointer<Float>,
+                      _ att: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
+                      B: Int, T: Int, C: Int, NH: Int) {
+    let HS = C / NH, C3 = 3 * C
+    let scale = 1 / Float(HS).squareRoot()
+    for b in 0..<B {
+        let seq = qkv + b * T * C3
+        for h in 0..<NH {
+            let k = seq + C + h * HS, v = seq + 2 * C + h * HS
+            for t in 0..<T {
+                let row = ((b * NH + h) * T + t) * T
+                attentionRow(out + (b * T + t) * C + h * HS, preatt + row, att + row,
+                             seq + t * C3 + h * HS, k, kStride: C3, v, vStride: C3,
+                             n: t + 1, HS: HS, scale: scale)
+                (att + row + t + 1).update(repeating: 0, count: T - t - 1)
+            }
+        }
+    }
+}
+
+/// Accumulates dqkv (B, T, 3C) from dout (B, T, C). `scratch` holds T floats.
+func attentionBackward(_ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
+                       _ qkv: UnsafePointer<Float>, _ att: UnsafePointer<Float>,
+                       B: Int, T: Int, C: Int, NH: Int, scratch datt: UnsafeMutablePointer<Float>) {
+    let HS = C / NH, C3 = 3 * C
+    let scale = 1 / Float(HS).squareRoot()
+    for b in 0..<B {
+        let seq = qkv + b * T * C3, dseq = dqkv + b * T * C3
+        for h in 0..<NH {
+            for t in 0..<T {
+                let a = att + ((b * NH + h) * T + t) * T
+                let d = dout + (b * T + t) * C + h * HS
+                let q = seq + t * C3 + h * HS, dq = dseq + t * C3 + h * HS
+                // out = Σⱼ aⱼvⱼ  ⇒  daⱼ = d·vⱼ, dvⱼ += aⱼ·d
+                var weighted: Float = 0
+                for j in 0...t {
+                    let v = seq + j * C3 + 2 * C + h * HS
+                    datt[j] = dot(d, v, HS)
+                    weighted += a[j] * datt[j]
+                    axpy(a[j], d, dseq + j * C3 + 2 * C + h * HS, HS)
+                }
+                // softmax: dsⱼ = aⱼ(daⱼ − Σₖ aₖdaₖ); s = q·k·scale
+                for j in 0...t {
+                    let ds = a[j] * (datt[j] - weighted) * scale
+                    let k = seq + j * C3 + C + h * HS
+                    axpy(ds, k, dq, HS)
+                    axpy(ds, q, dseq + j * C3 + C + h * HS, HS)
+                }
+            }
+        }
+    }
+}

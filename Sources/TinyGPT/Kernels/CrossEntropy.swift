@@ -1,0 +1,39 @@
+import Foundation
+
+// The unembedding's softmax and the next-token cross-entropy loss.
+
+/// probs (N, V) = softmax(logits) per row.
+func softmaxForward(_ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointer<Float>, N: Int, V: Int) {
+    for n in 0..<N {
+        let x = logits + n * V, p = probs + n * V
+        var maxval = -Float.greatestFiniteMagnitude
+        for i in 0..<V where x[i] > maxval { maxval = x[i] }
+        var sum8 = F8.zero
+        var i = 0
+        while i + 8 <= V { let e = exp8(load8(x + i) - maxval); store8(e, p + i); sum8 += e; i += 8 }
+        var tail: Float = 0
+        while i < V { let e = expScalar(x[i] - maxval); p[i] = e; tail += e; i += 1 }
+        let inv = 1 / (sum8.sum() + tail)
+        for i in 0..<V { p[i] *= inv }
+    }
+}
+
+/// losses (N) = −log probs[n, targets[n]].
+func crossEntropyForward(_ losses: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
+                         _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
+    for n in 0..<N {
+        let p = max(probs[n * V + Int(targets[n])], Float.leastNormalMagnitude)
+        losses[n] = -logf(p)
+    }
+}
+
+/// dlogits (N, V) = (probs − onehot(target)) · dloss, for the mean loss dloss = 1/N. Overwrites.
+func crossEntropySoftmaxBackward(_ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
+                                 _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
+    let dloss = 1 / Float(N)
+    for n in 0..<N {
+        let d = dlogits + n * V, p = probs + n * V
+        for i in 0..<V { d[i] = p[i] * dloss }
+        d[Int(targets[n])] -= dloss
+    }
+}

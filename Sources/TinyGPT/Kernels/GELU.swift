@@ -1,0 +1,41 @@
+// GELU, tanh approximation (GPT-2): y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+
+private let geluScale: Float = 0.7978845608028654  // √(2/π)
+
+@inline(__always)
+private func geluLanes(_ x: F8) -> F8 {
+    let x3: F8 = x * x * x
+    let u: F8 = geluScale * (x + 0.044715 * x3)
+    return 0.5 * x * (1 + tanh8(u))
+}
+
+/// out = gelu(inp) over n floats.
+func geluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 8 <= n { store8(geluLanes(load8(inp + i)), out + i); i += 8 }
+    if i < n { storePartial8(geluLanes(loadPartial8(inp + i, n - i)), out + i, n - i) }
+}
+
+@inline(__always)
+private func geluGradLanes(_ x: F8, _ d: F8) -> F8 {
+    let x2: F8 = x * x
+    let u: F8 = geluScale * (x + 0.044715 * x2 * x)
+    let t: F8 = tanh8(u)
+    let sech2: F8 = 1 - t * t
+    let du: F8 = geluScale * (1 + 0.134145 * x2)   // d/dx of u
+    let local: F8 = 0.5 * (1 + t) + 0.5 * x * sech2 * du
+    return local * d
+}
+
+/// dinp += gelu'(inp) · dout over n floats.
+func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 8 <= n {
+        store8(load8(dinp + i) + geluGradLanes(load8(inp + i), load8(dout + i)), dinp + i)
+        i += 8
+    }
+    if i < n {
+        let k = n - i
+        storePartial8(loadPartial8(dinp + i, k) + geluGradLanes(loadPartial8(inp + i, k), loadPartial8(dout + i, k)), dinp + i, k)
+    }
+}

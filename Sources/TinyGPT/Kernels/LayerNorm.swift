@@ -1,0 +1,51 @@
+// LayerNorm over the channel axis: y = (x − μ)/σ · w + b, σ = √(var + 1e-5).
+
+let layerNormEpsilon: Float = 1e-5
+
+/// inp, out (N, C); mean, rstd (N) are saved for the backward pass (rstd = 1/σ).
+func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>,
+                      _ rstd: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
+                      _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, N: Int, C: Int) {
+    for n in 0..<N {
+        let x = inp + n * C
+        var m: Float = 0
+        for i in 0..<C { m += x[i] }
+        m /= Float(C)
+        var v: Float = 0
+        for i in 0..<C { let d = x[i] - m; v += d * d }
+        v /= Float(C)
+        let s = 1 / (v + layerNormEpsilon).squareRoot()
+        let o = out + n * C
+        for i in 0..<C { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
+        mean[n] = m
+        rstd[n] = s
+    }
+}
+
+/// Accumulates dinp, dweight, dbias from dout (N, C), using the saved mean and rstd.
+func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
+                       _ dbias: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
+                       _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                       _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, N: Int, C: Int) {
+    for n in 0..<N {
+        let x = inp + n * C, d = dout + n * C, dx = dinp + n * C
+        let m = mean[n], s = rstd[n]
+        // Two reductions of the projected gradient: its mean, and its mean along the normalised input.
+        var dnormMean: Float = 0, dnormNormMean: Float = 0
+        for i in 0..<C {
+            let norm = (x[i] - m) * s
+            let dnorm = weight[i] * d[i]
+            dnormMean += dnorm
+            dnormNormMean += dnorm * norm
+        }
+        dnormMean /= Float(C)
+        dnormNormMean /= Float(C)
+        for i in 0..<C {
+            let norm = (x[i] - m) * s
+            let dnorm = weight[i] * d[i]
+            dbias[i] += d[i]
+            dweight[i] += norm * d[i]
+            dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+        }
+    }
+}

@@ -1,0 +1,127 @@
+// The one matrix product every linear layer, the tied unembedding and their gradients go through.
+//
+//     C[m, n] (+)= bias[n] + Σ_k A[m, k] · B[k, n]
+//
+// A is read through two strides (sam, sak), so a transposed operand (Aᵀ in dW = Xᵀ·dY) costs no
+// copy; B and C are row-major. Each output element is always computed as init, then
+// `c += a·b` for k = 0, 1, …, K−1 — the same sequence whatever tile it falls in, so a one-row
+// product (a decode step) gives the same bits as that row inside a full-sequence product.
+
+@inline(__always)
+private func tile4x16(_ K: Int, _ a: UnsafePointer<Float>, _ sam: Int, _ sak: Int,
+                      _ b: UnsafePointer<Float>, _ ldb: Int,
+                      _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+                      _ bias: UnsafePointer<Float>?, _ accumulate: Bool) {
+    var c0: F16, c1: F16, c2: F16, c3: F16
+    if accumulate {
+        c0 = load16(c); c1 = load16(c + ldc); c2 = load16(c + 2 * ldc); c3 = load16(c + 3 * ldc)
+    } else if let bias {
+        c0 = load16(bias); c1 = c0; c2 = c0; c3 = c0
+    } else {
+        c0 = .zero; c1 = .zero; c2 = .zero; c3 = .zero
+    }
+    var pa = a, pb = b
+    for _ in 0..<K {
+        let bv = load16(pb)
+        c0 += pa[0] * bv
+        c1 += pa[sam] * bv
+        c2 += pa[2 * sam] * bv
+        c3 += pa[3 * sam] * bv
+        pa += sak
+        pb += ldb
+    }
+    store16(c0, c); store16(c1, c + ldc); store16(c2, c + 2 * ldc); store16(c3, c + 3 * ldc)
+}
+
+/// One row, up to 8 columns (`n` ≤ 8): remainders of the 4×16 tiling.
+@inline(__always)
+private func tile1x8(_ K: Int, _ a: UnsafePointer<Float>, _ sak: Int,
+                     _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
+                     _ c: UnsafeMutablePointer<Float>,
+                     _ bias: UnsafePointer<Float>?, _ accumulate: Bool) {
+    var acc: F8
+    if accumulate {
+        acc = n == 8 ? load8(c) : loadPartial8(c, n)
+    } else if let bias {
+        acc = n == 8 ? load8(bias) : loadPartial8(bias, n)
+    } else {
+        acc = .zero
+    }
+    var pa = a, pb = b
+    if n == 8 {
+        for _ in 0..<K { acc += pa[0] * load8(pb); pa += sak; pb += ldb }
+        store8(acc, c)
+    } else {
+        for _ in 0..<K { acc += pa[0] * loadPartial8(pb, n); pa += sak; pb += ldb }
+        storePartial8(acc, c, n)
+    }
+}
+
+/// C[M, N] (+)= bias + A·B with A[m, k] at `a[m*sam + k*sak]`, B[k, n] at `b[k*ldb + n]`,
+/// C[m, n] at `c[m*ldc + n]`. `accumulate` adds to C (then `bias` must be nil).
+func gemm(M: Int, N: Int, K: Int,
+          a: UnsafePointer<Float>, sam: Int, sak: Int,
+          b: UnsafePointer<Float>, ldb: Int,
+          c: UnsafeMutablePointer<Float>, ldc: Int,
+          bias: UnsafePointer<Float>? = nil, accumulate: Bool = false) {
+    precondition(!(accumulate && bias != nil), "gemm: bias with accumulate")
+    let n16 = N / 16 * 16
+    var m = 0
+    while m + 4 <= M {
+        var n = 0
+        while n < n16 {
+            tile4x16(K, a + m * sam, sam, sak, b + n, ldb, c + m * ldc + n, ldc, bias.map { $0 + n }, accumulate)
+            n += 16
+        }
+        while n < N {
+            let w = min(8, N - n)
+            for r in 0..<4 {
+                tile1x8(K, a + (m + r) * sam, sak, b + n, ldb, w, c + (m + r) * ldc + n, bias.map { $0 + n }, accumulate)
+            }
+            n += w
+        }
+        m += 4
+    }
+    while m < M {
+        var n = 0
+        while n < N {
+            let w = min(8, N - n)
+            tile1x8(K, a + m * sam, sak, b + n, ldb, w, c + m * ldc + n, bias.map { $0 + n }, accumulate)
+            n += w
+        }
+        m += 1
+    }
+}
+
+// MARK: - Linear layer: out = inp · W + b, W input-major [IN, OUT] as GPT-2's Conv1D.
+
+/// out (N, OUT) = inp (N, IN) · weight (IN, OUT) + bias (OUT)
+func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
+                   _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                   N: Int, IN: Int, OUT: Int) {
+    gemm(M: N, N: OUT, K: IN, a: inp, sam: IN, sak: 1, b: weight, ldb: OUT, c: out, ldc: OUT, bias: bias)
+}
+
+/// Accumulates dinp (N, IN) += dout · Wᵀ, dweight (IN, OUT) += inpᵀ · dout, dbias (OUT) += Σₙ dout.
+/// `scratch` holds IN·OUT floats (Wᵀ, so the product runs along contiguous rows).
+func matmulBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
+                    _ dbias: UnsafeMutablePointer<Float>?,
+                    _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                    N: Int, IN: Int, OUT: Int, scratch: UnsafeMutablePointer<Float>) {
+    transpose(weight, rows: IN, cols: OUT, into: scratch)
+    gemm(M: N, N: IN, K: OUT, a: dout, sam: OUT, sak: 1, b: scratch, ldb: IN, c: dinp, ldc: IN, accumulate: true)
+    gemm(M: IN, N: OUT, K: N, a: inp, sam: 1, sak: IN, b: dout, ldb: OUT, c: dweight, ldc: OUT, accumulate: true)
+    if let dbias {
+        for n in 0..<N {
+            let row = dout + n * OUT
+            for o in 0..<OUT { dbias[o] += row[o] }
+        }
+    }
+}
+
+/// dst (cols, rows) = srcᵀ for src (rows, cols).
+func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+        for c in 0..<cols { dst[c * rows + r] = src[r * cols + c] }
+    }
+}

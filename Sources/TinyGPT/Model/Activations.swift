@@ -1,0 +1,74 @@
+/// Every activation of a forward pass over (B, T) tokens, carved out of one allocation
+/// (llm.c's `malloc_and_point_activations`). Offsets are in floats.
+struct ActivationLayout {
+    struct Block {
+        var ln1 = 0, ln1Mean = 0, ln1Rstd = 0    // (B,T,C), (B,T), (B,T)
+        var qkv = 0                              // (B,T,3C)
+        var atty = 0                             // (B,T,C)   z: heads side by side
+        var preatt = 0, att = 0                  // (B,NH,T,T)
+        var attproj = 0                          // (B,T,C)
+        var residual2 = 0                        // (B,T,C)
+        var ln2 = 0, ln2Mean = 0, ln2Rstd = 0
+        var fch = 0, fchGelu = 0                 // (B,T,4C)
+        var fcproj = 0                           // (B,T,C)
+        var residual3 = 0                        // (B,T,C)
+    }
+
+    let B: Int, T: Int
+    private(set) var count = 0
+    private(set) var encoded = 0                 // (B,T,C)
+    private(set) var layers: [Block] = []
+    private(set) var lnf = 0, lnfMean = 0, lnfRstd = 0
+    private(set) var logits = 0, probs = 0       // (B,T,V)
+    private(set) var losses = 0                  // (B,T)
+
+    init(_ config: GPTConfig, B: Int, T: Int) {
+        self.B = B
+        self.T = T
+        let C = config.width, NH = config.heads, V = config.vocabSize, BT = B * T
+        encoded = take(BT * C)
+        for _ in 0..<config.layers {
+            var b = Block()
+            b.ln1 = take(BT * C); b.ln1Mean = take(BT); b.ln1Rstd = take(BT)
+            b.qkv = take(BT * 3 * C)
+            b.atty = take(BT * C)
+            b.preatt = take(B * NH * T * T); b.att = take(B * NH * T * T)
+            b.attproj = take(BT * C)
+            b.residual2 = take(BT * C)
+            b.ln2 = take(BT * C); b.ln2Mean = take(BT); b.ln2Rstd = take(BT)
+            b.fch = take(BT * 4 * C); b.fchGelu = take(BT * 4 * C)
+            b.fcproj = take(BT * C)
+            b.residual3 = take(BT * C)
+            layers.append(b)
+        }
+        lnf = take(BT * C); lnfMean = take(BT); lnfRstd = take(BT)
+        logits = take(BT * V); probs = take(BT * V)
+        losses = take(BT)
+    }
+
+    private mutating func take(_ n: Int) -> Int {
+        defer { count += n }
+        return count
+    }
+
+    /// The residual stream entering block l.
+    func residualIn(_ l: Int) -> Int { l == 0 ? encoded : layers[l - 1].residual3 }
+}
+
+/// An owned, zero-initialised Float32 buffer that frees itself.
+final class FloatBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { pointer.deallocate() }
+
+    func zero() { pointer.update(repeating: 0, count: count) }
+    subscript(offset: Int) -> UnsafeMutablePointer<Float> { pointer + offset }
+    var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+}

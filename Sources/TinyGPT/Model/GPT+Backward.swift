@@ -1,0 +1,106 @@
+/// Buffers for training on (B, T) batches, allocated once so a training step allocates nothing:
+/// activations, their gradients, the parameter gradients and kernel scratch space.
+public final class TrainingWorkspace {
+    let layout: ActivationLayout
+    let acts: FloatBuffer
+    let dacts: FloatBuffer
+    /// Parameter gradients, in the same layout as the parameter slab.
+    let grads: FloatBuffer
+    let wteT: FloatBuffer
+    let scratch: FloatBuffer
+    let inputs: UnsafeMutablePointer<Int32>
+    let targets: UnsafeMutablePointer<Int32>
+
+    public init(model: GPT, batchSize B: Int, sequenceLength T: Int) {
+        let c = model.config
+        precondition(T <= c.contextLength, "sequence length \(T) exceeds the context \(c.contextLength)")
+        layout = ActivationLayout(c, B: B, T: T)
+        acts = FloatBuffer(count: layout.count)
+        dacts = FloatBuffer(count: layout.count)
+        grads = FloatBuffer(count: model.layout.count)
+        wteT = FloatBuffer(count: c.vocabSize * c.width)
+        scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width, T))
+        inputs = .allocate(capacity: B * T)
+        inputs.initialize(repeating: 0, count: B * T)
+        targets = .allocate(capacity: B * T)
+        targets.initialize(repeating: 0, count: B * T)
+    }
+
+    deinit {
+        inputs.deallocate()
+        targets.deallocate()
+    }
+
+    public var batchSize: Int { layout.B }
+    public var sequenceLength: Int { layout.T }
+
+    /// Copies a batch in: `inputs` and `targets` are B·T token ids, row-major (B, T).
+    public func load(inputs ids: [Int], targets next: [Int]) {
+        precondition(ids.count == layout.B * layout.T && next.count == ids.count, "batch must hold B·T ids")
+        for i in 0..<ids.count {
+            inputs[i] = Int32(ids[i])
+            targets[i] = Int32(next[i])
+        }
+    }
+
+    /// A copy of the parameter gradients after `backward`.
+    public var gradients: [Float] { grads.array }
+}
+
+extension GPT {
+    /// Forward pass over the workspace's batch; returns the mean next-token cross-entropy.
+    @discardableResult
+    public func forward(_ ws: TrainingWorkspace) -> Float {
+        let a = ws.layout, BT = a.B * a.T
+        forwardPass(ws.acts, a, ws.inputs, wteT: ws.wteT)
+        let losses = ws.acts[a.losses]
+        crossEntropyForward(losses, ws.acts[a.probs], ws.targets, N: BT, V: config.vocabSize)
+        var sum: Float = 0
+        for i in 0..<BT { sum += losses[i] }
+        return sum / Float(BT)
+    }
+
+    /// Backward pass after `forward(ws)`: parameter gradients of the mean loss into `ws.grads`
+    /// (overwritten, not accumulated across calls).
+    public func backward(_ ws: TrainingWorkspace) {
+        let a = ws.layout, B = a.B, T = a.T, BT = B * T
+        let C = config.width, NH = config.heads, V = config.vocabSize
+        let p = params.pointer, x = ws.acts.pointer, g = ws.grads.pointer, d = ws.dacts.pointer
+        let scratch = ws.scratch.pointer
+        ws.grads.zero()
+        ws.dacts.zero()
+
+        crossEntropySoftmaxBackward(d + a.logits, x + a.probs, ws.targets, N: BT, V: V)
+        // logits = lnf · wteᵀ, so dlnf += dlogits · wte and dwte += dlogitsᵀ · lnf.
+        gemm(M: BT, N: C, K: V, a: d + a.logits, sam: V, sak: 1, b: p + layout.tokenEmbedding, ldb: C,
+             c: d + a.lnf, ldc: C, accumulate: true)
+        gemm(M: V, N: C, K: BT, a: d + a.logits, sam: 1, sak: V, b: x + a.lnf, ldb: C,
+             c: g + layout.tokenEmbedding, ldc: C, accumulate: true)
+        let last = a.residualIn(config.layers)
+        layerNormBackward(d + last, g + layout.lnfWeight, g + layout.lnfBias, d + a.lnf, x + last,
+                          p + layout.lnfWeight, x + a.lnfMean, x + a.lnfRstd, N: BT, C: C)
+
+        for l in (0..<config.layers).reversed() {
+            let w = layout.layers[l], o = a.layers[l], r = a.residualIn(l)
+            residualBackward(d + o.residual2, d + o.fcproj, d + o.residual3, BT * C)
+            matmulBackward(d + o.fchGelu, g + w.fcProjWeight, g + w.fcProjBias, d + o.fcproj, x + o.fchGelu,
+                           p + w.fcProjWeight, N: BT, IN: 4 * C, OUT: C, scratch: scratch)
+            geluBackward(d + o.fch, x + o.fch, d + o.fchGelu, BT * 4 * C)
+            matmulBackward(d + o.ln2, g + w.fcWeight, g + w.fcBias, d + o.fch, x + o.ln2,
+                           p + w.fcWeight, N: BT, IN: C, OUT: 4 * C, scratch: scratch)
+            layerNormBackward(d + o.residual2, g + w.ln2Weight, g + w.ln2Bias, d + o.ln2, x + o.residual2,
+                              p + w.ln2Weight, x + o.ln2Mean, x + o.ln2Rstd, N: BT, C: C)
+            residualBackward(d + r, d + o.attproj, d + o.residual2, BT * C)
+            matmulBackward(d + o.atty, g + w.attnProjWeight, g + w.attnProjBias, d + o.attproj, x + o.atty,
+                           p + w.attnProjWeight, N: BT, IN: C, OUT: C, scratch: scratch)
+            attentionBackward(d + o.qkv, d + o.atty, x + o.qkv, x + o.att, B: B, T: T, C: C, NH: NH, scratch: scratch)
+            if let rotary { ropeBackward(d + o.qkv, rotary, B: B, T: T, C: C, NH: NH) }
+            matmulBackward(d + o.ln1, g + w.qkvWeight, g + w.qkvBias, d + o.qkv, x + o.ln1,
+                           p + w.qkvWeight, N: BT, IN: C, OUT: 3 * C, scratch: scratch)
+            layerNormBackward(d + r, g + w.ln1Weight, g + w.ln1Bias, d + o.ln1, x + r,
+                              p + w.ln1Weight, x + o.ln1Mean, x + o.ln1Rstd, N: BT, C: C)
+        }
+        let dwpe = layout.positionEmbedding.map { g + $0 }
+        embeddingBackward(g + layout.tokenEmbedding, dwpe, d + a.encoded, ws.inputs, B: B, T: T, C: C)
+    }
+}

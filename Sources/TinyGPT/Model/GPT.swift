@@ -1,0 +1,102 @@
+/// The GPT-2 decoder: token + position embedding, L pre-LayerNorm blocks (causal multi-head
+/// self-attention with fused QKV and an output projection; a 4× MLP with tanh-GELU; residuals),
+/// a final LayerNorm and the unembedding tied to the token embedding.
+///
+/// Parameters live in one Float32 slab laid out by `ParameterLayout` (HF GPT-2 names).
+///
+///     let model = GPT(config: config, seed: 1337)
+///     let result = model.forward(tokenizer.encode("我今天很"), trace: true)
+///     let next = result.logits.row(result.logits.shape[0] - 1)   // logits for the next token
+public final class GPT: @unchecked Sendable {
+    public let config: GPTConfig
+    public let layout: ParameterLayout
+    /// The parameter slab, `layout.count` floats.
+    let params: FloatBuffer
+    /// The fixed sinusoidal table (T, C) when `positional == .sinusoidal`.
+    let sinusoids: [Float]?
+    /// cos/sin tables when `positional == .rope`.
+    let rotary: RotaryTable?
+
+    /// A model with the given parameters (`layout.count` floats in `ParameterLayout` order).
+    public init(config: GPTConfig, parameters: [Float]) {
+        self.config = config
+        let layout = ParameterLayout(config)
+        self.layout = layout
+        precondition(parameters.count == layout.count, "expected \(layout.count) parameters, got \(parameters.count)")
+        let slab = FloatBuffer(count: layout.count)
+        parameters.withUnsafeBufferPointer { slab.pointer.update(from: $0.baseAddress!, count: layout.count) }
+        params = slab
+        sinusoids = config.positional == .sinusoidal ? sinusoidalPositions(contextLength: config.contextLength, width: config.width) : nil
+        rotary = config.positional == .rope ? RotaryTable(contextLength: config.contextLength, headSize: config.headSize) : nil
+    }
+
+    /// GPT-2's initialisation: weights 𝒩(0, 0.02), the two projections into the residual stream
+    /// scaled by 1/√(2L), biases 0, LayerNorm gains 1.
+    public convenience init(config: GPTConfig, seed: UInt64) {
+        let layout = ParameterLayout(config)
+        var rng = SeededGenerator(seed: seed)
+        var p = [Float](repeating: 0, count: layout.count)
+        let projStd = 0.02 / (2 * Double(config.layers)).squareRoot()
+        for t in layout.tensors {
+            let name = t.name
+            if name.hasSuffix("ln_1.weight") || name.hasSuffix("ln_2.weight") || name == "ln_f.weight" {
+                for i in t.offset..<(t.offset + t.count) { p[i] = 1 }
+            } else if t.isMatrix {
+                let std = name.hasSuffix("c_proj.weight") ? projStd : 0.02
+                for i in t.offset..<(t.offset + t.count) { p[i] = Float(rng.nextNormal() * std) }
+            }
+        }
+        self.init(config: config, parameters: p)
+    }
+
+    /// A copy of the parameter slab.
+    public var parameters: [Float] { params.array }
+
+    /// Parameters in one named tensor, e.g. `"wte.weight"`.
+    public func tensor(_ name: String) -> Tensor? {
+        guard let t = layout.tensor(named: name) else { return nil }
+        return Tensor(shape: t.shape, data: Array(UnsafeBufferPointer(start: params[t.offset], count: t.count)))
+    }
+
+    /// Runs every kernel of the forward pass over `inputs` (B, T) into `acts`, up to the
+    /// probabilities. `wteT` (C, V) is the transposed token embedding for the unembedding.
+    /// `beforeRotation`, when given, receives each layer's qkv before RoPE rotates it.
+    func forwardPass(_ acts: FloatBuffer, _ a: ActivationLayout, _ inputs: UnsafePointer<Int32>,
+                     wteT: FloatBuffer, beforeRotation: ((Int, UnsafePointer<Float>) -> Void)? = nil) {
+        let B = a.B, T = a.T, C = config.width, NH = config.heads, V = config.vocabSize, BT = B * T
+        let p = params.pointer, x = acts.pointer
+        withPositionTable { pos in
+            embeddingForward(x + a.encoded, inputs, p + layout.tokenEmbedding, pos, B: B, T: T, C: C)
+        }
+        for l in 0..<config.layers {
+            let w = layout.layers[l], o = a.layers[l]
+            let residual = x + a.residualIn(l)
+            layerNormForward(x + o.ln1, x + o.ln1Mean, x + o.ln1Rstd, residual, p + w.ln1Weight, p + w.ln1Bias, N: BT, C: C)
+            matmulForward(x + o.qkv, x + o.ln1, p + w.qkvWeight, p + w.qkvBias, N: BT, IN: C, OUT: 3 * C)
+            if let rotary {
+                beforeRotation?(l, x + o.qkv)
+                ropeForward(x + o.qkv, rotary, B: B, T: T, C: C, NH: NH)
+            }
+            attentionForward(x + o.atty, x + o.preatt, x + o.att, x + o.qkv, B: B, T: T, C: C, NH: NH)
+            matmulForward(x + o.attproj, x + o.atty, p + w.attnProjWeight, p + w.attnProjBias, N: BT, IN: C, OUT: C)
+            residualForward(x + o.residual2, residual, x + o.attproj, BT * C)
+            layerNormForward(x + o.ln2, x + o.ln2Mean, x + o.ln2Rstd, x + o.residual2, p + w.ln2Weight, p + w.ln2Bias, N: BT, C: C)
+            matmulForward(x + o.fch, x + o.ln2, p + w.fcWeight, p + w.fcBias, N: BT, IN: C, OUT: 4 * C)
+            geluForward(x + o.fchGelu, x + o.fch, BT * 4 * C)
+            matmulForward(x + o.fcproj, x + o.fchGelu, p + w.fcProjWeight, p + w.fcProjBias, N: BT, IN: 4 * C, OUT: C)
+            residualForward(x + o.residual3, x + o.residual2, x + o.fcproj, BT * C)
+        }
+        layerNormForward(x + a.lnf, x + a.lnfMean, x + a.lnfRstd, x + a.residualIn(config.layers),
+                         p + layout.lnfWeight, p + layout.lnfBias, N: BT, C: C)
+        transpose(p + layout.tokenEmbedding, rows: V, cols: C, into: wteT.pointer)
+        gemm(M: BT, N: V, K: C, a: x + a.lnf, sam: C, sak: 1, b: wteT.pointer, ldb: V, c: x + a.logits, ldc: V)
+        softmaxForward(x + a.probs, x + a.logits, N: BT, V: V)
+    }
+
+    /// Calls `body` with the additive position table (or nil for RoPE), valid for the call.
+    func withPositionTable<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        if let wpe = layout.positionEmbedding { return body(params[wpe]) }
+        if let sinusoids { return sinusoids.withUnsafeBufferPointer { body($0.baseAddress!) } }
+        return body(nil)
+    }
+}
