@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Kernels are hot Float32 loops over flat buffers: bounds checks off in release builds only.
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]
 
 let package = Package(
     name: "gptx",

@@ -1,2 +1,3 @@
 import TinyGPT
-print("gptx")
+let r = TrainBench.run()
+print("train: \(r.msPerStep) ms/step, \(r.tokensPerSecond) tok/s")

@@ -4,7 +4,7 @@
 //
 // A is read through two strides (sam, sak), so a transposed operand (Aᵀ in dW = Xᵀ·dY) costs no
 // copy; B and C are row-major. Each output element is always computed as init, then
-// `c += a·b` for k = 0, 1, …, K−1 — the same sequence whatever tile it falls in, so a one-row
+// `c = fma(a, b, c)` for k = 0, 1, …, K−1 — the same sequence whatever tile it falls in, so a one-row
 // product (a decode step) gives the same bits as that row inside a full-sequence product.
 
 @inline(__always)
@@ -23,10 +23,10 @@ private func tile4x16(_ K: Int, _ a: UnsafePointer<Float>, _ sam: Int, _ sak: In
     var pa = a, pb = b
     for _ in 0..<K {
         let bv = load16(pb)
-        c0 += pa[0] * bv
-        c1 += pa[sam] * bv
-        c2 += pa[2 * sam] * bv
-        c3 += pa[3 * sam] * bv
+        c0 = c0.addingProduct(F16(repeating: pa[0]), bv)
+        c1 = c1.addingProduct(F16(repeating: pa[sam]), bv)
+        c2 = c2.addingProduct(F16(repeating: pa[2 * sam]), bv)
+        c3 = c3.addingProduct(F16(repeating: pa[3 * sam]), bv)
         pa += sak
         pb += ldb
     }
@@ -49,10 +49,10 @@ private func tile1x8(_ K: Int, _ a: UnsafePointer<Float>, _ sak: Int,
     }
     var pa = a, pb = b
     if n == 8 {
-        for _ in 0..<K { acc += pa[0] * load8(pb); pa += sak; pb += ldb }
+        for _ in 0..<K { acc = acc.addingProduct(F8(repeating: pa[0]), load8(pb)); pa += sak; pb += ldb }
         store8(acc, c)
     } else {
-        for _ in 0..<K { acc += pa[0] * loadPartial8(pb, n); pa += sak; pb += ldb }
+        for _ in 0..<K { acc = acc.addingProduct(F8(repeating: pa[0]), loadPartial8(pb, n)); pa += sak; pb += ldb }
         storePartial8(acc, c, n)
     }
 }

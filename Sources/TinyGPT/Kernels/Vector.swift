@@ -46,7 +46,11 @@ func exp8(_ x: F8) -> F8 {
     let lo = F8(repeating: -87.0), hi = F8(repeating: 88.0)
     var x = x.replacing(with: lo, where: x .< lo)
     x = x.replacing(with: hi, where: x .> hi)
-    let n = (x * 1.442695040888963).rounded(.toNearestOrEven)
+    // Adding 1.5·2²³ rounds x·log₂e to the nearest integer (ties to even) and leaves that
+    // integer in the low mantissa bits: no float→int conversion, which SIMD does lane by lane.
+    let magic = F8(repeating: 12582912.0)
+    let t = x * 1.442695040888963 + magic
+    let n = t - magic
     var r = x - n * 0.693359375          // ln2 split in two so n·ln2 is exact in the first part
     r = r + n * 2.12194440e-4
     var p = F8(repeating: 1.9875691500e-4)
@@ -56,7 +60,8 @@ func exp8(_ x: F8) -> F8 {
     p = p * r + 1.6666665459e-1
     p = p * r + 5.0000001201e-1
     p = p * (r * r) + r + 1
-    let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
+    let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let bits = (ni &+ 127) &<< 23
     let scale = unsafeBitCast(bits, to: F8.self)
     let result = p * scale
     return result.replacing(with: F8(repeating: 0), where: x .<= lo)

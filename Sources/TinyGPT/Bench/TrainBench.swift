@@ -1,0 +1,32 @@
+/// `gptx bench train`: one full training step (forward, backward, AdamW) on random tokens.
+public struct TrainBenchResult: Sendable {
+    public var config: GPTConfig
+    public var batchSize: Int
+    public var msPerStep: Double      // median
+    public var tokensPerSecond: Double
+    public var samples: [Double]      // seconds per step
+}
+
+public enum TrainBench {
+    /// The reference config: 4 layers, 4 heads, width 64, context 64, vocab 256, batch 16.
+    public static let referenceConfig = GPTConfig(vocabSize: 256, contextLength: 64, layers: 4, heads: 4, width: 64)
+
+    public static func run(config: GPTConfig = referenceConfig, batchSize: Int = 16, warmup: Int = 3, steps: Int = 20, seed: UInt64 = 1) -> TrainBenchResult {
+        let model = GPT(config: config, seed: seed)
+        let T = config.contextLength
+        let ws = TrainingWorkspace(model: model, batchSize: batchSize, sequenceLength: T)
+        var rng = SeededGenerator(seed: seed)
+        let ids = (0..<(batchSize * T)).map { _ in rng.nextInt(below: config.vocabSize) }
+        let next = (0..<(batchSize * T)).map { _ in rng.nextInt(below: config.vocabSize) }
+        ws.load(inputs: ids, targets: next)
+        let opt = AdamW(layout: model.layout)
+        let samples = Stopwatch.samples(warmup: warmup, runs: steps) {
+            model.forward(ws)
+            model.backward(ws)
+            opt.update(model, ws, lr: 1e-3, clip: 1)
+        }
+        let median = Stopwatch.median(samples)
+        return TrainBenchResult(config: config, batchSize: batchSize, msPerStep: median * 1000,
+                                tokensPerSecond: Double(batchSize * T) / median, samples: samples)
+    }
+}
