@@ -186,29 +186,36 @@ public enum SafeTensors {
         do {
             raw = try JSONDecoder().decode(RawHeader.self, from: bytes)
         } catch {
-            throw UserError("\(source): corrupt safetensors file: \(describeHeaderError(error))")
+            throw UserError("\(source): corrupt safetensors file: \(describeHeaderError(error, header: bytes))")
         }
         var entries: [HeaderEntry] = []
         for (name, e) in raw.entries {
             func bad(_ problem: String) -> UserError { UserError("\(source): corrupt safetensors file: tensor \(name) \(problem)") }
             guard e.dtype == "F32" else { throw bad("has dtype \(e.dtype); only F32 is supported") }
-            guard e.shape.allSatisfy({ $0 >= 0 }) else { throw bad("has a negative dimension in shape \(e.shape)") }
+            let shapeText = "[" + e.shape.map { $0.description }.joined(separator: ", ") + "]"
+            let dims = e.shape.compactMap { Int(exactly: $0) }
+            guard dims.count == e.shape.count else { throw bad("has shape \(shapeText): dimensions must be integers") }
+            guard dims.allSatisfy({ $0 >= 0 }) else { throw bad("has a negative dimension in shape \(dims)") }
             var count = 1
-            for d in e.shape {
+            for d in dims {
                 let (p, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, p <= Int.max / 4 else { throw bad("has an absurd shape \(e.shape)") }
+                guard !overflow, p <= Int.max / 4 else { throw bad("has an absurd shape \(dims)") }
                 count = p
             }
-            guard e.dataOffsets.count == 2 else { throw bad("has data_offsets \(e.dataOffsets); expected [begin, end]") }
-            let (begin, end) = (e.dataOffsets[0], e.dataOffsets[1])
+            let offsets = e.dataOffsets.compactMap { Int(exactly: $0) }
+            guard offsets.count == 2, e.dataOffsets.count == 2 else {
+                let text = "[" + e.dataOffsets.map { $0.description }.joined(separator: ", ") + "]"
+                throw bad("has data_offsets \(text); expected two integers [begin, end]")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end else { throw bad("has data_offsets [\(begin), \(end)]: begin must be ≥ 0 and ≤ end") }
             guard end <= dataSize else {
                 throw bad("has data_offsets [\(begin), \(end)] outside the data (\(dataSize) bytes)")
             }
             guard end - begin == 4 * count else {
-                throw bad("has shape \(e.shape) (\(count) F32 = \(4 * count) bytes) but data_offsets [\(begin), \(end)] span \(end - begin) bytes")
+                throw bad("has shape \(dims) (\(count) F32 = \(4 * count) bytes) but data_offsets [\(begin), \(end)] span \(end - begin) bytes")
             }
-            entries.append(HeaderEntry(name: name, shape: e.shape, begin: begin, end: end))
+            entries.append(HeaderEntry(name: name, shape: dims, begin: begin, end: end))
         }
         entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         var position = 0
@@ -261,8 +268,9 @@ public enum SafeTensors {
 
     struct RawEntry: Decodable {
         var dtype: String
-        var shape: [Int]
-        var dataOffsets: [Int]
+        // Doubles, so that a non-integer is reported by us, naming the tensor (`Int(exactly:)` below).
+        var shape: [Double]
+        var dataOffsets: [Double]
         enum CodingKeys: String, CodingKey { case dtype, shape, dataOffsets = "data_offsets" }
     }
 
@@ -282,20 +290,19 @@ public enum SafeTensors {
         }
     }
 
-    static func describeHeaderError(_ error: any Error) -> String {
+    static func describeHeaderError(_ error: any Error, header: Data) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: header) else { return "header is not valid JSON" }
+        guard object is [String: Any] else { return "header is not a JSON object" }
         let context: DecodingError.Context
         switch error {
         case DecodingError.dataCorrupted(let c), DecodingError.typeMismatch(_, let c),
              DecodingError.valueNotFound(_, let c), DecodingError.keyNotFound(_, let c):
             context = c
         default:
-            return "header is not valid JSON"
+            return "header is malformed: \(error)"
         }
         let path = context.codingPath.map(\.stringValue)
-        guard let first = path.first else {
-            if case DecodingError.typeMismatch = error { return "header is not a JSON object" }
-            return "header is not valid JSON"
-        }
+        guard let first = path.first else { return "header is malformed: \(context.debugDescription)" }
         let what = first == "__metadata__" ? "__metadata__ (must map strings to strings)" : "header entry for tensor \(first)"
         return "\(what) is malformed: \(describe(error))"
     }
