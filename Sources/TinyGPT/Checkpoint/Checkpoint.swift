@@ -34,46 +34,12 @@ public enum Checkpoint {
             }
         }
         let bytes = SafeTensors.encode(entries, metadata: metadata(for: config))
-        try writeAtomically(bytes, to: url)
+        try AtomicFile.write(bytes, to: url)
     }
 
     /// The `__metadata__` of a checkpoint for `config`.
     static func metadata(for config: GPTConfig) -> [String: String] {
         ["config": config.jsonString(), "format": "pt"]
-    }
-
-    /// Writes `bytes` to a temporary file beside `url`, flushes it, and renames it to `url`.
-    /// On any failure the temporary file is removed and a `UserError` naming `url` is thrown.
-    static func writeAtomically(_ bytes: Data, to url: URL) throws(UserError) {
-        let path = url.path
-        let directory = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw UserError("\(path): cannot write: directory \(directory.path) does not exist")
-        }
-        let temp = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-            throw UserError("\(path): cannot write: directory \(directory.path) is not writable")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temp)
-            do {
-                try handle.write(contentsOf: bytes)
-                try handle.synchronize()
-                try handle.close()
-            } catch {
-                try? handle.close()
-                throw error
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw UserError("\(path): cannot write: \(error.localizedDescription)")
-        }
-        if rename(temp.path, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw UserError("\(path): cannot write: \(reason)")
-        }
     }
 
     /// Reads a checkpoint and checks it against its own config: the config metadata is present

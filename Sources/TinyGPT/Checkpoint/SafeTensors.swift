@@ -89,11 +89,11 @@ public enum SafeTensors {
         return Data(bytes)
     }
 
-    /// Writes `encode(tensors, metadata:)` to `url` (not atomically; `Checkpoint.save` is atomic).
+    /// Writes `encode(tensors, metadata:)` to `url` atomically (`AtomicFile.write`).
+    ///
+    ///     try SafeTensors.write([.init(name: "w", shape: [1], data: [0])], to: url)
     public static func write(_ tensors: [Entry], metadata: [String: String] = [:], to url: URL) throws(UserError) {
-        do { try encode(tensors, metadata: metadata).write(to: url) } catch {
-            throw UserError("\(url.path): cannot write safetensors file: \(error.localizedDescription)")
-        }
+        try AtomicFile.write(encode(tensors, metadata: metadata), to: url)
     }
 
     static func appendLittleEndian(_ data: ArraySlice<Float>, to bytes: inout [UInt8]) {
@@ -191,7 +191,9 @@ public enum SafeTensors {
         var entries: [HeaderEntry] = []
         for (name, e) in raw.entries {
             func bad(_ problem: String) -> UserError { UserError("\(source): corrupt safetensors file: tensor \(name) \(problem)") }
-            guard e.dtype == "F32" else { throw bad("has dtype \(e.dtype); only F32 is supported") }
+            guard e.dtype == "F32" else {
+                throw UserError("\(source): unsupported safetensors file: tensor \(name) has dtype \(e.dtype); only F32 is supported")
+            }
             let shapeText = "[" + e.shape.map { $0.description }.joined(separator: ", ") + "]"
             let dims = e.shape.compactMap { Int(exactly: $0) }
             guard dims.count == e.shape.count else { throw bad("has shape \(shapeText): dimensions must be integers") }

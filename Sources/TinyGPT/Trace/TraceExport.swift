@@ -7,7 +7,10 @@ import Foundation
 public enum TraceExport {
     /// The trace as one JSON document:
     ///
-    ///     {"tokens":["The"," cat"],"ids":[464,3797],"tensors":{"hook_embed":{"shape":[2,64],"data":[0.1,-0.25,…]},…}}
+    ///     {"tokens":["The"," cat"],"ids":[464,3797],"tensors":{
+    ///     "hook_embed":{"shape":[2,64],"data":[0.1,-0.25,…]},
+    ///     …
+    ///     }}
     ///
     /// - `tokens`: the given token strings; `ids`: `trace.ids`.
     /// - `tensors`: every tensor in `trace.orderedNames` order, `data` flat in row-major order.
@@ -17,6 +20,8 @@ public enum TraceExport {
     ///   would a NaN or +∞.
     ///
     /// The bytes are deterministic: no spaces, one line per tensor, a final newline.
+    ///
+    ///     try AtomicFile.write(TraceExport.json(trace, tokens: pieces), to: url)
     public static func json(_ trace: Trace, tokens: [String]) -> Data {
         let floats = trace.tensors.values.reduce(0) { $0 + $1.data.count }
         var out: [UInt8] = []
