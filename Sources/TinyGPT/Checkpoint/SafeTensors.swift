@@ -23,9 +23,9 @@ public enum SafeTensors {
     ///
     ///     let e = SafeTensors.Entry(name: "wte.weight", shape: [V, C], data: slab[0..<V * C])
     public struct Entry: Sendable {
-        public var name: String
-        public var shape: [Int]
-        public var data: ArraySlice<Float>
+        public let name: String
+        public let shape: [Int]
+        public let data: ArraySlice<Float>
 
         public init(name: String, shape: [Int], data: ArraySlice<Float>) {
             precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == data.count,
