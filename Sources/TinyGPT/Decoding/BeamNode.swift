@@ -7,7 +7,9 @@
 public struct BeamNode: Codable, Equatable, Sendable {
     /// Index in `BeamTree.nodes`.
     public var id: Int
+    /// The node this one extends; `nil` for the root.
     public var parent: Int?
+    /// The token added to the parent's sequence; `nil` for the root.
     public var token: Int?
     /// Generated tokens so far, this one included (the root is 0).
     public var step: Int
@@ -17,6 +19,7 @@ public struct BeamNode: Codable, Equatable, Sendable {
     public var cumulative: Double
     /// `cumulative / step^A` with A the length penalty (just `cumulative` when A = 0).
     public var score: Double
+    /// Kept, pruned or finished.
     public var status: BeamStatus
 
     public init(id: Int, parent: Int?, token: Int?, step: Int, logprob: Double, cumulative: Double,

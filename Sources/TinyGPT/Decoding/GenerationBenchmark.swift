@@ -7,9 +7,13 @@ import Foundation
 public struct GenerationBenchmark: Codable, Equatable, Sendable {
     /// Tokens actually generated per run (fewer than asked when the context fills first).
     public var tokens: Int
+    /// Wall time of the cached run.
     public var cachedSeconds: Double
+    /// Wall time of the uncached run (one full forward pass per token).
     public var uncachedSeconds: Double
+    /// Tokens per second with the cache.
     public var cachedTokensPerSecond: Double { Double(tokens) / max(cachedSeconds, 1e-9) }
+    /// Tokens per second without it.
     public var uncachedTokensPerSecond: Double { Double(tokens) / max(uncachedSeconds, 1e-9) }
 
     public init(tokens: Int, cachedSeconds: Double, uncachedSeconds: Double) {

@@ -16,7 +16,9 @@ public struct GenerationResult: Codable, Equatable, Sendable {
     public var ids: [Int]
     /// The generated text, supplied by the caller's tokenizer (decoding knows no tokenizer).
     public var text: String?
+    /// Why generation stopped.
     public var stop: StopReason
+    /// The options as given (absent knobs stay absent in JSON).
     public var options: GenerationOptions
     /// One record per generated token (greedy and sample); empty for beam search.
     public var steps: [StepRecord]

@@ -2,6 +2,7 @@
 ///
 ///     KeptToken(id: 262, probability: 0.41)   // " the", 41% of the kept mass
 public struct KeptToken: Codable, Equatable, Sendable {
+    /// The token id.
     public var id: Int
     /// Probability after temperature, divided by the total mass of the kept set.
     public var probability: Float

@@ -9,8 +9,11 @@
 ///     RepetitionFlag.detect(prompt: [5], output: [1, 2, 3, 1, 2, 3])
 ///     // position 6, ngram [1, 2, 3], earlier 1
 public struct RepetitionFlag: Codable, Equatable, Sendable {
+    /// The generated token that completes the first repeat (index in prompt + output).
     public var position: Int
+    /// The longest n-gram ending at `position` that occurred before.
     public var ngram: [Int]
+    /// Where the n-gram's first occurrence starts.
     public var earlier: Int
 
     public init(position: Int, ngram: [Int], earlier: Int) {

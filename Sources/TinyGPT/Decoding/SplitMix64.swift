@@ -6,6 +6,7 @@
 ///     var rng = SplitMix64(seed: 42)
 ///     let u = rng.nextUniform()   // in [0, 1)
 public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
+    /// The whole state: 64 bits, advanced by a fixed odd constant each draw.
     public private(set) var state: UInt64
 
     public init(seed: UInt64) { state = seed }
