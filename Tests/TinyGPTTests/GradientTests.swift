@@ -11,7 +11,7 @@ import Testing
 
     /// Random parameters with non-trivial LayerNorm gains and biases, so every tensor matters.
     static func randomParameters(_ config: GPTConfig, seed: UInt64) -> [Float] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let layout = ParameterLayout(config)
         var p = [Float](repeating: 0, count: layout.count)
         for t in layout.tensors {
@@ -62,7 +62,7 @@ import Testing
         let refLoss = reference.loss(base, inputs: Self.inputs, targets: Self.targets)
         #expect(abs(Double(loss) - refLoss) < 1e-5, "loss \(loss) vs reference \(refLoss)")
 
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let h = 1e-4
         for tensor in model.layout.tensors {
             let indices = tensor.count <= 24 ? Array(0..<tensor.count) : (0..<24).map { _ in rng.nextInt(below: tensor.count) }

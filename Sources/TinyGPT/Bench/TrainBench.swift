@@ -15,7 +15,7 @@ public enum TrainBench {
         let model = GPT(config: config, seed: seed)
         let T = config.contextLength
         let ws = TrainingWorkspace(model: model, batchSize: batchSize, sequenceLength: T)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let ids = (0..<(batchSize * T)).map { _ in rng.nextInt(below: config.vocabSize) }
         let next = (0..<(batchSize * T)).map { _ in rng.nextInt(below: config.vocabSize) }
         ws.load(inputs: ids, targets: next)

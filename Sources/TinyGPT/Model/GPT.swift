@@ -34,7 +34,7 @@ public final class GPT: @unchecked Sendable {
     /// scaled by 1/√(2L), biases 0, LayerNorm gains 1.
     public convenience init(config: GPTConfig, seed: UInt64) {
         let layout = ParameterLayout(config)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var p = [Float](repeating: 0, count: layout.count)
         let projStd = 0.02 / (2 * Double(config.layers)).squareRoot()
         for t in layout.tensors {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small deterministic pseudo-random generator (SplitMix64, Steele, Lea & Flood 2014).
 ///
 /// Sampling records every uniform draw, so the same seed gives the same tokens on every machine
@@ -23,5 +25,18 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     /// A uniform Double in [0, 1): the top 53 bits, so every value is exactly representable.
     public mutating func nextUniform() -> Double {
         Double(next() >> 11) * 0x1p-53
+    }
+
+    /// Standard normal by Box–Muller (one value per call, so the stream stays simple to replay):
+    /// the initialisation draws its weights with it.
+    public mutating func nextNormal() -> Double {
+        let u1 = 1 - nextUniform()  // (0, 1], so the log is finite
+        let u2 = nextUniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// A uniform integer in 0..<n without modulo bias (batch offsets, test sampling).
+    public mutating func nextInt(below n: Int) -> Int {
+        Int(next(upperBound: UInt64(n)))
     }
 }
