@@ -27,7 +27,7 @@ public struct Tokenizer: Sendable, Equatable {
     /// The first id after the special token and the 256 bytes.
     public static let firstLearnedID = 257
     /// The vocabulary size the shipped model uses with the shipped corpus.
-    public static let defaultVocabSize = 768
+    public static let defaultVocabSize = 1024
 
     /// The bytes of every token, indexed by id.
     let tokens: [[UInt8]]
