@@ -15,7 +15,7 @@ import Foundation
 /// token, or to its UTF-8 byte tokens when it has none, then apply merges by rank. Every string
 /// encodes, and `decode(encode(s))` has exactly the bytes of `s`.
 ///
-///     let tok = Tokenizer.train(documents: try Corpus.load(directory: dir), vocabSize: 768)
+///     let tok = Tokenizer.train(documents: try Corpus.load(directory: dir), vocabSize: Tokenizer.defaultVocabSize)
 ///     let ids = tok.encode("我今天很开心")       // e.g. [270, 612, 281, 640]
 ///     tok.decode(ids)                           // "我今天很开心"
 ///     ids.map(tok.displayText)                  // ["我", "今天", "很", "开心"]
@@ -63,7 +63,7 @@ public struct Tokenizer: Sendable, Equatable {
 
     /// Number of tokens: ids run from 0 to `vocabSize - 1`.
     ///
-    ///     tok.vocabSize  // 768
+    ///     tok.vocabSize  // 1024
     public var vocabSize: Int { tokens.count }
 
     /// The id of `<|endoftext|>` (always 0).
