@@ -1,0 +1,66 @@
+import Foundation
+
+/// Everything `gptx train` needs, read from a JSON file (the committed default is
+/// `lessons/train-config.json`). Paths are relative to the file's folder.
+///
+///     {"model": {"vocab_size": 1024, "n_positions": 64, "n_embd": 96, "n_layer": 4, "n_head": 4,
+///                "positional": "learned"},
+///      "corpus": "corpus", "steps": 2000, "batch_size": 16, "learning_rate": 0.003, …}
+public struct TrainConfig: Codable, Equatable, Sendable {
+    public var model: GPTConfig
+    /// Folder of `*.txt` documents.
+    public var corpus: String
+    public var steps: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var minLearningRate: Float
+    public var warmupSteps: Int
+    public var weightDecay: Float
+    public var beta1: Float
+    public var beta2: Float
+    /// Global gradient norm above which gradients are scaled down to it.
+    public var gradClip: Float
+    public var seed: UInt64
+    /// Share of documents held out for the validation loss.
+    public var valFraction: Double
+    /// Steps between validation measurements (and at the last step).
+    public var evalInterval: Int
+    public var evalBatches: Int
+
+    enum CodingKeys: String, CodingKey {
+        case model, corpus, steps, seed
+        case batchSize = "batch_size", learningRate = "learning_rate", minLearningRate = "min_learning_rate"
+        case warmupSteps = "warmup_steps", weightDecay = "weight_decay", beta1, beta2
+        case gradClip = "grad_clip", valFraction = "val_fraction", evalInterval = "eval_interval"
+        case evalBatches = "eval_batches"
+    }
+
+    /// Reads and validates a config file; errors name the file and the key.
+    public static func load(from url: URL) throws(UserError) -> TrainConfig {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw UserError("\(url.path): cannot read the training config (missing or unreadable)")
+        }
+        let config: TrainConfig
+        do { config = try JSONDecoder().decode(TrainConfig.self, from: data) } catch {
+            throw UserError("\(url.path): training config is not valid: \(describe(error))")
+        }
+        do { try config.validate() } catch { throw UserError("\(url.path): \(error.message)") }
+        return config
+    }
+
+    public func validate() throws(UserError) {
+        try model.validate()
+        func need(_ ok: Bool, _ message: String) throws(UserError) { if !ok { throw UserError(message) } }
+        try need(steps >= 1 && steps <= 10_000_000, "steps \(steps) is out of range: allowed 1...10000000")
+        try need(batchSize >= 1 && batchSize <= 4096, "batch_size \(batchSize) is out of range: allowed 1...4096")
+        try need(learningRate > 0 && learningRate < 1, "learning_rate \(learningRate) is out of range: allowed 0 < lr < 1")
+        try need(minLearningRate >= 0 && minLearningRate <= learningRate, "min_learning_rate \(minLearningRate) is out of range: allowed 0...learning_rate")
+        try need(warmupSteps >= 0 && warmupSteps < steps, "warmup_steps \(warmupSteps) is out of range: allowed 0..<steps")
+        try need(weightDecay >= 0 && weightDecay < 1, "weight_decay \(weightDecay) is out of range: allowed 0 ≤ wd < 1")
+        try need(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "beta1/beta2 out of range: allowed 0 ≤ β < 1")
+        try need(gradClip >= 0, "grad_clip \(gradClip) is out of range: allowed ≥ 0 (0 turns clipping off)")
+        try need(valFraction > 0 && valFraction < 0.5, "val_fraction \(valFraction) is out of range: allowed 0 < f < 0.5")
+        try need(evalInterval >= 1, "eval_interval \(evalInterval) is out of range: allowed ≥ 1")
+        try need(evalBatches >= 1 && evalBatches <= 1000, "eval_batches \(evalBatches) is out of range: allowed 1...1000")
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Where training is, for a progress display.
+public struct TrainProgress: Sendable {
+    public var step: Int            // 1-based, steps done
+    public var steps: Int
+    public var loss: Float
+    public var valLoss: Float?
+    public var learningRate: Float
+    public var tokensPerSecond: Double
+    public var elapsed: Double      // seconds
+    public var eta: Double { tokensPerSecond > 0 ? elapsed / Double(step) * Double(steps - step) : 0 }
+}
+
+/// What a finished run produced (the model card's numbers).
+public struct TrainSummary: Sendable {
+    public var parameters: Int
+    public var corpusBytes: Int
+    public var documents: Int
+    public var trainTokens: Int
+    public var valTokens: Int
+    public var steps: Int
+    public var finalTrainLoss: Float
+    public var finalValLoss: Float
+    public var seconds: Double
+}
+
+/// Trains the tokenizer and then the model on a corpus: next-token cross-entropy, AdamW, global-norm
+/// clipping, warm-up + cosine schedule, seeded initialisation and batches, a held-out set of
+/// documents for the validation loss. Same config and seed → same checkpoint bytes.
+public enum Trainer {
+    /// The token streams: documents split into train and validation by a seeded shuffle, each
+    /// stream `<|endoftext|>`-separated (one at the start too, so every document has a left edge).
+    public static func split(documents: [String], tokenizer: Tokenizer, valFraction: Double, seed: UInt64) -> (train: [Int], val: [Int]) {
+        var order = Array(documents.indices)
+        var rng = SplitMix64(seed: seed ^ 0x5EED_DA7A)
+        order.shuffle(using: &rng)
+        let nVal = max(1, Int((Double(documents.count) * valFraction).rounded()))
+        let val = order.prefix(nVal).sorted().map { documents[$0] }
+        let train = order.dropFirst(nVal).sorted().map { documents[$0] }
+        let eot = tokenizer.endOfTextID
+        return ([eot] + tokenizer.encode(documents: train), [eot] + tokenizer.encode(documents: val))
+    }
+
+    /// Runs training and writes `tokenizer.json`, `train-log.jsonl` and `model.safetensors` into
+    /// `output` (each atomically). `steps`/`seed` override the config's.
+    public static func run(config: TrainConfig, configDirectory: URL, output: URL,
+                           progress: (TrainProgress) -> Void = { _ in }) throws(UserError) -> TrainSummary {
+        try config.validate()
+        try prepareOutput(output)
+        let corpusURL = URL(fileURLWithPath: config.corpus, relativeTo: configDirectory).standardizedFileURL
+        let documents = try Corpus.load(directory: corpusURL)
+        let tokenizer = Tokenizer.train(documents: documents, vocabSize: config.model.vocabSize)
+        var modelConfig = config.model
+        modelConfig.vocabSize = tokenizer.vocabSize
+        let (trainStream, valStream) = split(documents: documents, tokenizer: tokenizer, valFraction: config.valFraction, seed: config.seed)
+        let T = modelConfig.contextLength, B = config.batchSize
+        guard trainStream.count > T + 1, valStream.count > T + 1 else {
+            throw UserError("\(corpusURL.path): corpus too small: the train and validation streams need more than \(T + 1) tokens each (have \(trainStream.count) and \(valStream.count))")
+        }
+
+        let model = GPT(config: modelConfig, seed: config.seed)
+        let ws = TrainingWorkspace(model: model, batchSize: B, sequenceLength: T)
+        let optimizer = AdamW(layout: model.layout, beta1: config.beta1, beta2: config.beta2, weightDecay: config.weightDecay)
+        let schedule = LearningRateSchedule(peak: config.learningRate, floor: config.minLearningRate,
+                                            warmupSteps: config.warmupSteps, totalSteps: config.steps)
+        var batchRNG = SplitMix64(seed: config.seed &+ 1)
+        var valRNG = SplitMix64(seed: config.seed &+ 2)
+        let valOffsets = (0..<(config.evalBatches * B)).map { _ in valRNG.nextInt(below: valStream.count - T - 1) }
+        var inputs = [Int](repeating: 0, count: B * T), targets = inputs
+
+        func fill(_ stream: [Int], _ offsets: [Int]) {
+            for (b, o) in offsets.enumerated() {
+                for t in 0..<T {
+                    inputs[b * T + t] = stream[o + t]
+                    targets[b * T + t] = stream[o + t + 1]
+                }
+            }
+            ws.load(inputs: inputs, targets: targets)
+        }
+        func validationLoss() -> Float {
+            var total: Float = 0
+            for i in 0..<config.evalBatches {
+                fill(valStream, Array(valOffsets[(i * B)..<((i + 1) * B)]))
+                total += model.forward(ws)
+            }
+            return total / Float(config.evalBatches)
+        }
+
+        var log: [TrainLogEntry] = []
+        log.reserveCapacity(config.steps)
+        let start = Date()
+        var offsets = [Int](repeating: 0, count: B)
+        for step in 0..<config.steps {
+            for b in 0..<B { offsets[b] = batchRNG.nextInt(below: trainStream.count - T - 1) }
+            fill(trainStream, offsets)
+            let loss = model.forward(ws)
+            model.backward(ws)
+            let lr = schedule.rate(at: step)
+            let (norm, clipped) = optimizer.update(model, ws, lr: lr, clip: config.gradClip)
+            let last = step == config.steps - 1
+            let val: Float? = (step + 1) % config.evalInterval == 0 || last || step == 0 ? validationLoss() : nil
+            log.append(TrainLogEntry(step: step + 1, trainLoss: loss, valLoss: val, learningRate: lr, gradNorm: norm, clipped: clipped))
+            let elapsed = Date().timeIntervalSince(start)
+            progress(TrainProgress(step: step + 1, steps: config.steps, loss: loss, valLoss: val, learningRate: lr,
+                                   tokensPerSecond: Double((step + 1) * B * T) / max(elapsed, 1e-9), elapsed: elapsed))
+        }
+        let seconds = Date().timeIntervalSince(start)
+
+        try tokenizer.write(to: output.appendingPathComponent("tokenizer.json"))
+        try AtomicFile.write(TrainLog.encode(log), to: output.appendingPathComponent("train-log.jsonl"))
+        try Checkpoint.save(config: modelConfig, parameters: model.parameters, to: output.appendingPathComponent("model.safetensors"))
+
+        let lastVal = log.last(where: { $0.valLoss != nil })?.valLoss ?? .nan
+        let tail = log.suffix(max(1, config.evalInterval))
+        return TrainSummary(parameters: model.layout.count,
+                            corpusBytes: documents.reduce(0) { $0 + $1.utf8.count }, documents: documents.count,
+                            trainTokens: trainStream.count, valTokens: valStream.count, steps: config.steps,
+                            finalTrainLoss: tail.map(\.trainLoss).reduce(0, +) / Float(tail.count),
+                            finalValLoss: lastVal, seconds: seconds)
+    }
+
+    /// Creates the output folder and proves it writable before minutes of training.
+    static func prepareOutput(_ output: URL) throws(UserError) {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: output.path, isDirectory: &isDir), !isDir.boolValue {
+            throw UserError("\(output.path): output path is a file, not a directory")
+        }
+        do { try fm.createDirectory(at: output, withIntermediateDirectories: true) } catch {
+            throw UserError("\(output.path): cannot create the output directory")
+        }
+        let probe = output.appendingPathComponent(".gptx-write-test-\(getpid())")
+        guard fm.createFile(atPath: probe.path, contents: Data()) else {
+            throw UserError("\(output.path): output directory is not writable")
+        }
+        try? fm.removeItem(at: probe)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import TinyGPT
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure speed (release builds): train, trace, generate.",
+        subcommands: [BenchTrain.self, BenchTrace.self, BenchGenerate.self])
+}
+
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train",
+        abstract: "ms/step and tokens/s of a training step: 4 layers, 4 heads, width 64, context 64, vocab 256, batch 16, random tokens.")
+    @Option(help: "Timed steps after 3 warm-up steps.") var steps = 20
+
+    func run() throws {
+        guard steps >= 1 else { throw UserError("--steps \(steps) is out of range: allowed ≥ 1") }
+        let r = TrainBench.run(steps: steps)
+        print(String(format: "train: %.1f ms/step (median of %d), %.0f tokens/s  [L=%d H=%d C=%d T=%d V=%d B=%d]",
+                     r.msPerStep, steps, r.tokensPerSecond, r.config.layers, r.config.heads, r.config.width,
+                     r.config.contextLength, r.config.vocabSize, r.batchSize))
+    }
+}
+
+struct BenchTrace: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "trace",
+        abstract: "Forward time of a 32-token prompt with tracing off and on (shipped model).")
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Timed runs.") var runs = 50
+
+    func run() throws {
+        guard runs >= 1 else { throw UserError("--runs \(runs) is out of range: allowed ≥ 1") }
+        let bundle = try model.load()
+        var rng = SplitMix64(seed: 3)
+        let ids = (0..<min(32, bundle.model.config.contextLength)).map { _ in rng.nextInt(below: bundle.model.config.vocabSize) }
+        let off = Stopwatch.median(Stopwatch.samples(warmup: 3, runs: runs) { _ = bundle.model.forward(ids, trace: false) })
+        let on = Stopwatch.median(Stopwatch.samples(warmup: 3, runs: runs) { _ = bundle.model.forward(ids, trace: true) })
+        print(String(format: "trace: %d tokens, untraced %.3f ms, traced %.3f ms (median of %d), traced/untraced %.2f×",
+                     ids.count, off * 1000, on * 1000, runs, on / off))
+    }
+}
+
+struct BenchGenerate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "generate",
+        abstract: "tokens/s for 64 generated tokens, with and without the key/value cache (shipped model).")
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Tokens to generate.") var tokens = 64
+
+    func run() throws {
+        let bundle = try model.load()
+        let prompt = [bundle.tokenizer.endOfTextID]
+        let n = min(tokens, bundle.model.config.contextLength - 1)
+        let r = try GenerationBenchmark.run(model: bundle.model, prompt: prompt, tokens: n)
+        print(String(format: "generate: %d tokens, cached %.0f tokens/s, uncached %.0f tokens/s, speed-up %.1f×",
+                     r.tokens, r.cachedTokensPerSecond, r.uncachedTokensPerSecond, r.cachedTokensPerSecond / r.uncachedTokensPerSecond))
+    }
+}

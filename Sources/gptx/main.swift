@@ -1,3 +1,0 @@
-import TinyGPT
-let r = TrainBench.run()
-print("train: \(r.msPerStep) ms/step, \(r.tokensPerSecond) tok/s")
