@@ -53,7 +53,7 @@ public struct LessonBuilder {
         let stage = try StagedOutput(output: outputDirectory)
         do {
             for language in languages {
-                try buildLanguage(language, config: config, values: values, templates: templates[language]!, stage: stage)
+                try buildLanguage(language, languages: languages, config: config, values: values, templates: templates[language]!, stage: stage)
             }
             try buildWalkthroughs(config: config, languages: languages, stage: stage)
             let shown = outputDirectory.standardizedFileURL.lastPathComponent
@@ -68,12 +68,12 @@ public struct LessonBuilder {
 
     // MARK: Chapters
 
-    func buildLanguage(_ language: Language, config: LessonConfig, values: RunValues, templates: TemplateSet, stage: StagedOutput) throws(UserError) {
+    func buildLanguage(_ language: Language, languages: [Language], config: LessonConfig, values: RunValues, templates: TemplateSet, stage: StagedOutput) throws(UserError) {
         let lang = language.rawValue
         let toc = config.chapters.map { ["number": String($0.number), "title": $0.title[lang]!, "file": $0.baseName + ".md"] as [String: Any] }
         for (index, chapter) in config.chapters.enumerated() {
             let what = "\(templates.displayDirectory)/\(chapter.baseName).md.mustache: chapter \(chapter.number)"
-            var context = baseContext(language: language, toc: toc, config: config)
+            var context = baseContext(language: language, toc: toc, config: config, builtLanguages: languages)
             context["chapter"] = ["number": String(chapter.number), "title": chapter.title[lang]!, "slug": chapter.slug]
             context["nav"] = [
                 "index": "README.md",
@@ -109,16 +109,17 @@ public struct LessonBuilder {
             }
             try stage.write(Markdown.normalize(text), to: "\(lang)/\(chapter.baseName).md")
         }
-        let index = try templates.render("index", context: baseContext(language: language, toc: toc, config: config),
+        let index = try templates.render("index", context: baseContext(language: language, toc: toc, config: config, builtLanguages: languages),
                                          what: "\(templates.displayDirectory)/index.md.mustache")
         try stage.write(Markdown.normalize(index), to: "\(lang)/README.md")
     }
 
-    func baseContext(language: Language, toc: [[String: Any]], config: LessonConfig) -> [String: Any] {
+    func baseContext(language: Language, toc: [[String: Any]], config: LessonConfig, builtLanguages: [Language]) -> [String: Any] {
         let walkthroughs = config.walkthroughs.map { w -> [String: Any] in
                 ["name": w.name, "title": w.title[language.rawValue]!,
                  "file": "../walkthroughs/\(w.name)/" + Walkthroughs.readmeName(language)] }
-        return ["lang": language.rawValue, "model": run.facts, "toc": toc, "walkthroughs": walkthroughs]
+        let built = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0.rawValue, builtLanguages.contains($0)) })
+        return ["lang": language.rawValue, "model": run.facts, "toc": toc, "walkthroughs": walkthroughs, "built": built]
     }
 
     // MARK: Walkthroughs
