@@ -1,0 +1,180 @@
+import TinyGPT
+import Foundation
+
+/// Builds the lessons: `output/<lang>/NN-slug.md` for all 14 chapters, their figures,
+/// `output/<lang>/README.md`, and `output/walkthroughs/<name>/`.
+///
+///     let builder = LessonBuilder(lessonsDirectory: URL(fileURLWithPath: "lessons"),
+///                                 run: EngineRun(bundle: bundle), figures: CairoFigures())
+///     try builder.build(languages: [.zh, .en], outputDirectory: URL(fileURLWithPath: "output"))
+///
+/// The build happens in a staging folder next to the output and is swapped in only when every
+/// check passed: a failure leaves the previous output as it was. Same inputs give the same bytes.
+public struct LessonBuilder {
+    /// Folder holding `lessons.json` and `templates/<lang>/`.
+    public var lessonsDirectory: URL
+    /// The measured values.
+    public var run: any LessonRun
+    /// Draws the figures.
+    public var figures: any FigureSource
+    /// If set, every code reference must name a file under this root that declares the symbol.
+    public var sourceRoot: URL?
+
+    /// A builder over a lessons folder, a run and a figure source.
+    public init(lessonsDirectory: URL, run: any LessonRun, figures: any FigureSource, sourceRoot: URL? = nil) {
+        self.lessonsDirectory = lessonsDirectory
+        self.run = run
+        self.figures = figures
+        self.sourceRoot = sourceRoot
+    }
+
+    var display: String { lessonsDirectory.standardizedFileURL.lastPathComponent }
+    var configName: String { "\(display)/lessons.json" }
+
+    /// Loads and fully validates the config (structure, stages, strategies, prompts against the model, code references).
+    public func loadConfig() throws(UserError) -> LessonConfig {
+        let config = try LessonConfig.load(file: lessonsDirectory.appendingPathComponent("lessons.json"), name: configName)
+        try config.validatePrompts(name: configName, run: run)
+        if let sourceRoot { try checkCodeReferences(config, root: sourceRoot) }
+        return config
+    }
+
+    /// Builds every chapter in `languages` plus the walkthroughs, then swaps them into `outputDirectory`.
+    public func build(languages: [Language], outputDirectory: URL) throws(UserError) {
+        let languages = Array(Set(languages)).sorted()
+        guard !languages.isEmpty else { throw UserError("no language given: allowed \(Language.allCases.map(\.rawValue).joined(separator: ", "))") }
+        let config = try loadConfig()
+        var templates: [Language: TemplateSet] = [:]
+        for language in languages {
+            templates[language] = try TemplateSet.load(directory: lessonsDirectory.appendingPathComponent("templates"),
+                                                       displayDirectory: "\(display)/templates", language: language, config: config)
+        }
+        let values = try run.values(config: config)
+        let stage = try StagedOutput(output: outputDirectory)
+        do {
+            for language in languages {
+                try buildLanguage(language, languages: languages, config: config, values: values, templates: templates[language]!, stage: stage)
+            }
+            try buildWalkthroughs(config: config, languages: languages, stage: stage)
+            let shown = outputDirectory.standardizedFileURL.lastPathComponent
+            try OutputChecks.checkChapters(in: stage.staging, config: config, languages: languages, display: shown)
+            try OutputChecks.checkLinks(in: stage.staging, display: shown)
+            try stage.commit(entries: languages.map(\.rawValue) + ["walkthroughs"])
+        } catch {
+            stage.discard()
+            throw error
+        }
+    }
+
+    // MARK: Chapters
+
+    func buildLanguage(_ language: Language, languages: [Language], config: LessonConfig, values: RunValues, templates: TemplateSet, stage: StagedOutput) throws(UserError) {
+        let lang = language.rawValue
+        let toc = config.chapters.map { ["number": String($0.number), "title": $0.title[lang]!, "file": $0.baseName + ".md"] as [String: Any] }
+        for (index, chapter) in config.chapters.enumerated() {
+            let what = "\(templates.displayDirectory)/\(chapter.baseName).md.mustache: chapter \(chapter.number)"
+            var context = baseContext(language: language, toc: toc, config: config, builtLanguages: languages)
+            context["chapter"] = ["number": String(chapter.number), "title": chapter.title[lang]!, "slug": chapter.slug]
+            context["nav"] = [
+                "index": "README.md",
+                "prev": index > 0 ? toc[index - 1] : false,
+                "next": index + 1 < toc.count ? toc[index + 1] : false,
+            ] as [String: Any]
+            var code: [String: Any] = [:]
+            for (id, ref) in chapter.code {
+                code[id] = ["file": ref.file, "symbol": ref.symbol, "ref": "\(Format.code(ref.file)) · \(Format.code(ref.symbol))"]
+            }
+            context["code"] = code
+            context["ch\(chapter.number)"] = values.chapter(chapter.number)
+            var fig: [String: Any] = [:]
+            for (n, figure) in chapter.figures.enumerated() {
+                let figWhat = "\(configName): chapter \(chapter.number): figure \"\(figure.id)\""
+                let spec = FigureSpec(
+                    fileStem: String(format: "%02d-", chapter.number) + kebab(figure.id),
+                    chapter: chapter.number, id: figure.id, stage: FigureStage(rawValue: figure.stage)!,
+                    parameters: figure.parameters.mapValues(\.text),
+                    scenario: try figure.scenario.map { id throws(UserError) in try chapter.scenario(id) },
+                    caption: try TemplateSet.renderString(figure.caption[lang]!, context: context, what: "\(figWhat): caption (\(lang))"),
+                    alt: try TemplateSet.renderString(figure.alt[lang]!, context: context, what: "\(figWhat): alt text (\(lang))"))
+                let drawn = try figures.render(spec, language: language)
+                try stage.write(drawn.png, to: "\(lang)/figures/\(spec.fileStem).png")
+                try stage.write(drawn.svg, to: "\(lang)/figures/\(spec.fileStem).svg")
+                fig[figure.id] = Markdown.figure(file: "figures/\(spec.fileStem)", number: "\(chapter.number).\(n + 1)",
+                                                 caption: drawn.caption, alt: drawn.alt, language: language)
+            }
+            context["fig"] = fig
+            let text = try templates.render(chapter.baseName, context: context, what: what)
+            for figure in chapter.figures where !text.contains("figures/" + String(format: "%02d-", chapter.number) + kebab(figure.id) + ".png") {
+                throw UserError("\(what): figure \"\(figure.id)\" is configured but the lesson never shows it ({{{fig.\(figure.id)}}})")
+            }
+            try stage.write(Markdown.normalize(text), to: "\(lang)/\(chapter.baseName).md")
+        }
+        let index = try templates.render("index", context: baseContext(language: language, toc: toc, config: config, builtLanguages: languages),
+                                         what: "\(templates.displayDirectory)/index.md.mustache")
+        try stage.write(Markdown.normalize(index), to: "\(lang)/README.md")
+    }
+
+    func baseContext(language: Language, toc: [[String: Any]], config: LessonConfig, builtLanguages: [Language]) -> [String: Any] {
+        let walkthroughs = config.walkthroughs.map { w -> [String: Any] in
+                ["name": w.name, "title": w.title[language.rawValue]!,
+                 "file": "../walkthroughs/\(w.name)/" + Walkthroughs.readmeName(language)] }
+        let built = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0.rawValue, builtLanguages.contains($0)) })
+        return ["lang": language.rawValue, "model": run.facts, "toc": toc, "walkthroughs": walkthroughs, "built": built]
+    }
+
+    // MARK: Walkthroughs
+
+    func buildWalkthroughs(config: LessonConfig, languages: [Language], stage: StagedOutput) throws(UserError) {
+        for walk in config.walkthroughs {
+            var readmes: [Language: String] = [:]
+            for language in languages {
+                var text = "# \(walk.title[language.rawValue]!)\n"
+                for frame in 1...walk.frames {
+                    let number = String(format: "%03d", frame)
+                    var parameters = walk.parameters.mapValues(\.text)
+                    parameters["frame"] = String(frame)
+                    parameters["frames"] = String(walk.frames)
+                    let spec = FigureSpec(fileStem: number, chapter: 0, id: walk.name, stage: FigureStage(rawValue: walk.stage)!,
+                                          parameters: parameters, scenario: walk.scenario, caption: "", alt: "")
+                    let drawn = try figures.render(spec, language: language)
+                    if language == languages[0] {
+                        try stage.write(drawn.png, to: "walkthroughs/\(walk.name)/\(number).png")
+                        try stage.write(drawn.svg, to: "walkthroughs/\(walk.name)/\(number).svg")
+                    }
+                    text += "\n## \(frame) / \(walk.frames)\n\n![\(Markdown.alt(drawn.alt))](\(number).png)\n\n\(Markdown.caption(drawn.caption))\n"
+                }
+                readmes[language] = text
+            }
+            for (language, text) in readmes {
+                try stage.write(text, to: "walkthroughs/\(walk.name)/\(Walkthroughs.readmeName(language))")
+            }
+        }
+    }
+
+    // MARK: Code references
+
+    /// Every code reference names an existing file that declares the symbol (`func symbol`, `struct symbol`, …).
+    public func checkCodeReferences(_ config: LessonConfig, root: URL) throws(UserError) {
+        for chapter in config.chapters {
+            for (id, ref) in chapter.code.sorted(by: { $0.key < $1.key }) {
+                let url = root.appendingPathComponent(ref.file)
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                    throw UserError("\(configName): chapter \(chapter.number): code \"\(id)\": file \(ref.file) does not exist")
+                }
+                let pattern = #"\b(func|struct|class|enum|protocol|actor|var|let|case|typealias)\s+"# + NSRegularExpression.escapedPattern(for: ref.symbol) + #"\b"#
+                if text.range(of: pattern, options: .regularExpression) == nil {
+                    throw UserError("\(configName): chapter \(chapter.number): code \"\(id)\": \(ref.file) does not declare \(ref.symbol)")
+                }
+            }
+        }
+    }
+}
+
+/// `nextToken` → `next-token`.
+func kebab(_ id: String) -> String {
+    var out = ""
+    for c in id {
+        if c.isUppercase { out += (out.isEmpty ? "" : "-") + c.lowercased() } else { out.append(c) }
+    }
+    return out
+}

@@ -1,0 +1,59 @@
+import TinyGPT
+/// The figure stages a lesson may ask for. Each is drawn by one stage of the figures module
+/// (`Sources/Figures/Stages/`), and each accepts a fixed set of parameters.
+///
+/// The raw value is the `stage` string in `lessons.json`.
+public enum FigureStage: String, CaseIterable, Sendable {
+    case nextTokenBars, trainingWindow, lossCurve, fineTuneShift
+    case architecture, embeddingLookup, positionalEncodings, ropeRotation, blockSteps
+    case chainRule, embeddingPCA
+    case maskMatrix, attentionScores, weightedSum
+    case headPatterns, headConcat
+    case greedySteps, beamTree, temperature, topKTopP, generationFrame
+    case parallelVsSequential, crossEntropy, gradientFlow
+    case maskComparison
+    case scalingLaw, lrSchedule, gradNorm, precision
+    case repetition, contextLimit
+    case pipeline
+    // Walkthrough stages: one frame per call, `frame` = 1…frames.
+    case tokenTrip, maskedAttentionStep, multiHeadStep, generationStep
+
+    /// Parameter names this stage understands (besides `frame` and `frames` for walkthrough stages).
+    public var parameters: Set<String> {
+        switch self {
+        case .nextTokenBars: ["topK"]
+        case .trainingWindow: ["length"]
+        case .lossCurve: ["smoothing"]
+        case .fineTuneShift: ["topK"]
+        case .architecture: []
+        case .embeddingLookup: ["columns"]
+        case .positionalEncodings: ["positions", "columns"]
+        case .ropeRotation: ["pair", "positions"]
+        case .blockSteps: ["layer"]
+        case .chainRule: []
+        case .embeddingPCA: ["tokens"]
+        case .maskMatrix: ["length", "kind"]
+        case .attentionScores: ["layer", "head"]
+        case .weightedSum: ["layer", "head", "row"]
+        case .headPatterns: []
+        case .headConcat: ["layer"]
+        case .greedySteps: []
+        case .beamTree: []
+        case .temperature: ["temperatures", "topK"]
+        case .topKTopP: ["k", "p"]
+        case .generationFrame: ["step"]
+        case .parallelVsSequential: []
+        case .crossEntropy: []
+        case .gradientFlow: []
+        case .maskComparison: ["length"]
+        case .scalingLaw: []
+        case .lrSchedule: []
+        case .gradNorm: []
+        case .precision: []
+        case .repetition: []
+        case .contextLimit: []
+        case .pipeline: []
+        case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: ["layer", "head"]
+        }
+    }
+}

@@ -1,0 +1,455 @@
+import TinyGPT
+/// The measured values of every chapter. Each chapter's struct is bound in its template as
+/// `chN` (`{{ch4.next.top1.token}}`); property names are the Mustache keys. Numbers are
+/// preformatted text (see `Format`), tokens and prompts are already inline code, so templates
+/// only place them. An optional that is `nil` binds as `false`, for `{{^…}}` sections.
+public struct RunValues {
+    public var ch1: Chapter1Values
+    public var ch2: Chapter2Values
+    public var ch3: Chapter3Values
+    public var ch4: Chapter4Values
+    public var ch5: Chapter5Values
+    public var ch6: Chapter6Values
+    public var ch7: Chapter7Values
+    public var ch8: Chapter8Values
+    public var ch9: Chapter9Values
+    public var ch10: Chapter10Values
+    public var ch11: Chapter11Values
+    public var ch12: Chapter12Values
+    public var ch13: Chapter13Values
+    public var ch14: Chapter14Values
+
+    /// All chapters.
+    public init(ch1: Chapter1Values, ch2: Chapter2Values, ch3: Chapter3Values, ch4: Chapter4Values,
+                ch5: Chapter5Values, ch6: Chapter6Values, ch7: Chapter7Values, ch8: Chapter8Values,
+                ch9: Chapter9Values, ch10: Chapter10Values, ch11: Chapter11Values, ch12: Chapter12Values,
+                ch13: Chapter13Values, ch14: Chapter14Values) {
+        self.ch1 = ch1; self.ch2 = ch2; self.ch3 = ch3; self.ch4 = ch4; self.ch5 = ch5; self.ch6 = ch6
+        self.ch7 = ch7; self.ch8 = ch8; self.ch9 = ch9; self.ch10 = ch10; self.ch11 = ch11; self.ch12 = ch12
+        self.ch13 = ch13; self.ch14 = ch14
+    }
+
+    /// The values of chapter `n` (1…14).
+    func chapter(_ n: Int) -> Any {
+        [ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, ch10, ch11, ch12, ch13, ch14][n - 1]
+    }
+}
+
+// MARK: Shared pieces
+
+/// One candidate next token.
+public struct TokenProb {
+    /// 1 = most probable.
+    public var rank: Int
+    /// Inline code of the token's display text.
+    public var token: String
+    public var id: Int
+    /// `0.412`
+    public var prob: String
+    /// `41.2%`
+    public var percent: String
+    public init(rank: Int, token: String, id: Int, prob: String, percent: String) {
+        self.rank = rank; self.token = token; self.id = id; self.prob = prob; self.percent = percent
+    }
+}
+
+/// A next-token distribution for one prompt.
+public struct Distribution {
+    /// Inline code of the prompt.
+    public var prompt: String
+    /// The k most probable tokens, best first.
+    public var top: [TokenProb]
+    public var top1: TokenProb
+    /// k
+    public var k: Int
+    /// Probability mass of the k shown tokens (`87.0%`).
+    public var topMass: String
+    public init(prompt: String, top: [TokenProb], top1: TokenProb, k: Int, topMass: String) {
+        self.prompt = prompt; self.top = top; self.top1 = top1; self.k = k; self.topMass = topMass
+    }
+}
+
+/// A prompt and what the model wrote after it.
+public struct Continuation {
+    /// Inline code of the prompt.
+    public var prompt: String
+    /// Inline code of the generated part.
+    public var continuation: String
+    /// Fenced block with prompt + continuation.
+    public var block: String
+    /// Tokens generated.
+    public var newTokens: Int
+    public init(prompt: String, continuation: String, block: String, newTokens: Int) {
+        self.prompt = prompt; self.continuation = continuation; self.block = block; self.newTokens = newTokens
+    }
+}
+
+/// One generated or scored token.
+public struct TokenStep {
+    /// 1-based.
+    public var step: Int
+    public var token: String
+    /// Its probability when it was chosen/scored.
+    public var prob: String
+    /// ln of that probability.
+    public var logProb: String
+    public init(step: Int, token: String, prob: String, logProb: String) {
+        self.step = step; self.token = token; self.prob = prob; self.logProb = logProb
+    }
+}
+
+/// A head by position, with the statistic that put it in a list.
+public struct HeadRef {
+    public var layer: Int
+    public var head: Int
+    /// The statistic, formatted.
+    public var score: String
+    public init(layer: Int, head: Int, score: String) { self.layer = layer; self.head = head; self.score = score }
+}
+
+// MARK: Chapters
+
+/// Ch. 1: P(w_t | w_<t) for one prompt.
+public struct Chapter1Values {
+    public var next: Distribution
+    public init(next: Distribution) { self.next = next }
+}
+
+/// Ch. 2: a training window, the loss curve, a fine-tuning run.
+public struct Chapter2Values {
+    /// One (input, target) pair per position of a window.
+    public struct Pair { public var position: Int; public var input: String; public var target: String
+        public init(position: Int, input: String, target: String) { self.position = position; self.input = input; self.target = target } }
+    public struct Window { public var text: String; public var length: Int; public var pairs: [Pair]
+        public init(text: String, length: Int, pairs: [Pair]) { self.text = text; self.length = length; self.pairs = pairs } }
+    public struct Loss {
+        public var steps: Int
+        /// Loss at step 0 and the last step (train).
+        public var first: String
+        public var last: String
+        /// Last validation loss, if validation was run.
+        public var lastVal: String?
+        /// ln V: the loss of a model that guesses uniformly.
+        public var uniform: String
+        public init(steps: Int, first: String, last: String, lastVal: String?, uniform: String) {
+            self.steps = steps; self.first = first; self.last = last; self.lastVal = lastVal; self.uniform = uniform }
+    }
+    public struct FineTune {
+        public var prompt: String
+        /// The token the fine-tuning data teaches after the prompt.
+        public var target: String
+        public var steps: Int
+        public var examples: Int
+        /// P(target | prompt) before and after.
+        public var before: String
+        public var after: String
+        public var beforeTop1: TokenProb
+        public var afterTop1: TokenProb
+        /// after > before
+        public var rose: Bool
+        public init(prompt: String, target: String, steps: Int, examples: Int, before: String, after: String,
+                    beforeTop1: TokenProb, afterTop1: TokenProb, rose: Bool) {
+            self.prompt = prompt; self.target = target; self.steps = steps; self.examples = examples; self.before = before
+            self.after = after; self.beforeTop1 = beforeTop1; self.afterTop1 = afterTop1; self.rose = rose }
+    }
+    public var window: Window
+    public var loss: Loss
+    public var fineTune: FineTune
+    public init(window: Window, loss: Loss, fineTune: FineTune) { self.window = window; self.loss = loss; self.fineTune = fineTune }
+}
+
+/// Ch. 3: dimensions, embedding rows, positions, one block.
+public struct Chapter3Values {
+    public struct EmbeddingRow {
+        public var position: Int; public var token: String; public var id: Int
+        /// First few components, `0.12, −0.40, …`.
+        public var preview: String
+        /// L2 norm of the row.
+        public var norm: String
+        public init(position: Int, token: String, id: Int, preview: String, norm: String) {
+            self.position = position; self.token = token; self.id = id; self.preview = preview; self.norm = norm }
+    }
+    public struct Rope {
+        /// Position and pair index shown.
+        public var position: Int
+        public var pair: Int
+        /// Rotation angle θ = position · 10000^(−2·pair/HS), radians.
+        public var angle: String
+        public init(position: Int, pair: Int, angle: String) { self.position = position; self.pair = pair; self.angle = angle }
+    }
+    public struct Block {
+        public var layer: Int
+        /// Mean L2 norm over positions of the residual entering, the attention output, the MLP output, the residual leaving.
+        public var residIn: String
+        public var attnOut: String
+        public var mlpOut: String
+        public var residOut: String
+        public init(layer: Int, residIn: String, attnOut: String, mlpOut: String, residOut: String) {
+            self.layer = layer; self.residIn = residIn; self.attnOut = attnOut; self.mlpOut = mlpOut; self.residOut = residOut }
+    }
+    public var prompt: String
+    public var rows: [EmbeddingRow]
+    /// Which encoding our model uses.
+    public var learned: Bool
+    public var sinusoidal: Bool
+    public var rope: Bool
+    public var ropeExample: Rope
+    public var block: Block
+    public init(prompt: String, rows: [EmbeddingRow], learned: Bool, sinusoidal: Bool, rope: Bool, ropeExample: Rope, block: Block) {
+        self.prompt = prompt; self.rows = rows; self.learned = learned; self.sinusoidal = sinusoidal; self.rope = rope
+        self.ropeExample = ropeExample; self.block = block }
+}
+
+/// Ch. 4: next-token distribution, code continuation, chain rule, embedding geometry.
+public struct Chapter4Values {
+    /// One of the primer's illustrative words, with what our model gives it.
+    public struct PrimerWord {
+        public var word: String
+        /// True if the word is one token for our tokenizer (otherwise prob/rank are for its first token).
+        public var singleToken: Bool
+        public var prob: String
+        public var rank: Int
+        public init(word: String, singleToken: Bool, prob: String, rank: Int) {
+            self.word = word; self.singleToken = singleToken; self.prob = prob; self.rank = rank }
+    }
+    public struct Chain {
+        public var sentence: String
+        /// Tokens after the first, each with P(token | tokens before it).
+        public var steps: [TokenStep]
+        /// Product of the step probabilities and its log.
+        public var product: String
+        public var logSum: String
+        public init(sentence: String, steps: [TokenStep], product: String, logSum: String) {
+            self.sentence = sentence; self.steps = steps; self.product = product; self.logSum = logSum }
+    }
+    public struct PCA {
+        public var tokens: Int
+        /// Variance of the embeddings explained by the two components shown.
+        public var explained: String
+        public init(tokens: Int, explained: String) { self.tokens = tokens; self.explained = explained }
+    }
+    public var next: Distribution
+    public var primerWords: [PrimerWord]
+    public var code: Continuation
+    public var chain: Chain
+    public var pca: PCA
+    public init(next: Distribution, primerWords: [PrimerWord], code: Continuation, chain: Chain, pca: PCA) {
+        self.next = next; self.primerWords = primerWords; self.code = code; self.chain = chain; self.pca = pca }
+}
+
+/// Ch. 5: one head's scores, masked scores and weights, cell by cell.
+public struct Chapter5Values {
+    public struct Row {
+        public var query: String
+        /// One cell per key position (masked cells read −∞ / 0.000).
+        public var scores: [String]
+        public var masked: [String]
+        public var weights: [String]
+        public init(query: String, scores: [String], masked: [String], weights: [String]) {
+            self.query = query; self.scores = scores; self.masked = masked; self.weights = weights }
+    }
+    public var prompt: String
+    public var layer: Int
+    public var head: Int
+    public var tokens: [String]
+    public var rows: [Row]
+    /// Weights of the second row on positions 1 and 2 (w21, w22).
+    public var w21: String
+    public var w22: String
+    /// Mean share of attention that would go to later positions if the mask were removed.
+    public var futureShare: String
+    public init(prompt: String, layer: Int, head: Int, tokens: [String], rows: [Row], w21: String, w22: String, futureShare: String) {
+        self.prompt = prompt; self.layer = layer; self.head = head; self.tokens = tokens; self.rows = rows
+        self.w21 = w21; self.w22 = w22; self.futureShare = futureShare }
+}
+
+/// Ch. 6: measured head behaviour.
+public struct Chapter6Values {
+    public struct Head {
+        public var layer: Int
+        public var head: Int
+        /// Mean attention to the previous token, to the first token, to itself; mean entropy (nats).
+        public var previous: String
+        public var first: String
+        public var selfWeight: String
+        public var entropy: String
+        /// Exactly one of these is true.
+        public var isPrevious: Bool
+        public var isFirst: Bool
+        public var isSelf: Bool
+        public var isDiffuse: Bool
+        public var isMixed: Bool
+        public init(layer: Int, head: Int, previous: String, first: String, selfWeight: String, entropy: String,
+                    isPrevious: Bool, isFirst: Bool, isSelf: Bool, isDiffuse: Bool, isMixed: Bool) {
+            self.layer = layer; self.head = head; self.previous = previous; self.first = first; self.selfWeight = selfWeight
+            self.entropy = entropy; self.isPrevious = isPrevious; self.isFirst = isFirst; self.isSelf = isSelf
+            self.isDiffuse = isDiffuse; self.isMixed = isMixed }
+    }
+    public var prompt: String
+    public var heads: [Head]
+    public var previousHeads: [HeadRef]
+    public var firstHeads: [HeadRef]
+    public var selfHeads: [HeadRef]
+    public var diffuseHeads: [HeadRef]
+    /// The share a head must put on one kind of position to be labelled (`0.5`), and the entropy ratio for diffuse.
+    public var threshold: String
+    public var diffuseThreshold: String
+    public init(prompt: String, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
+                diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String) {
+        self.prompt = prompt; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads
+        self.selfHeads = selfHeads; self.diffuseHeads = diffuseHeads; self.threshold = threshold; self.diffuseThreshold = diffuseThreshold }
+}
+
+/// Ch. 7: every decoding strategy on one prompt.
+public struct Chapter7Values {
+    public struct Greedy { public var text: Continuation; public var steps: [TokenStep]
+        public init(text: Continuation, steps: [TokenStep]) { self.text = text; self.steps = steps } }
+    public struct Beam {
+        public var width: Int
+        public var text: Continuation
+        /// Summed log-probability of the beam's best sequence and of the greedy sequence of equal length.
+        public var logProb: String
+        public var greedyLogProb: String
+        /// Beam found a sequence with a higher total probability than greedy.
+        public var beatGreedy: Bool
+        public init(width: Int, text: Continuation, logProb: String, greedyLogProb: String, beatGreedy: Bool) {
+            self.width = width; self.text = text; self.logProb = logProb; self.greedyLogProb = greedyLogProb; self.beatGreedy = beatGreedy }
+    }
+    public struct TemperatureRow {
+        public var t: String; public var top1: String; public var top1Prob: String; public var entropy: String
+        public init(t: String, top1: String, top1Prob: String, entropy: String) { self.t = t; self.top1 = top1; self.top1Prob = top1Prob; self.entropy = entropy }
+    }
+    public struct Cut {
+        /// k or p.
+        public var parameter: String
+        /// Tokens kept and their original mass.
+        public var kept: Int
+        public var keptMass: String
+        /// The token drawn and its renormalised probability.
+        public var drawn: String
+        public var drawnProb: String
+        public var seed: String
+        public init(parameter: String, kept: Int, keptMass: String, drawn: String, drawnProb: String, seed: String) {
+            self.parameter = parameter; self.kept = kept; self.keptMass = keptMass; self.drawn = drawn; self.drawnProb = drawnProb; self.seed = seed }
+    }
+    public struct Sample { public var temperature: String; public var seed: String; public var text: Continuation
+        public init(temperature: String, seed: String, text: Continuation) { self.temperature = temperature; self.seed = seed; self.text = text } }
+    public var prompt: String
+    public var greedy: Greedy
+    public var beam: Beam
+    public var temperatures: [TemperatureRow]
+    public var topK: Cut
+    public var topP: Cut
+    public var sample: Sample
+    public init(prompt: String, greedy: Greedy, beam: Beam, temperatures: [TemperatureRow], topK: Cut, topP: Cut, sample: Sample) {
+        self.prompt = prompt; self.greedy = greedy; self.beam = beam; self.temperatures = temperatures
+        self.topK = topK; self.topP = topP; self.sample = sample }
+}
+
+/// Ch. 8: the loss of a real batch, parallel vs incremental, the optimiser.
+public struct Chapter8Values {
+    public struct Position { public var position: Int; public var target: String; public var prob: String; public var loss: String
+        public init(position: Int, target: String, prob: String, loss: String) { self.position = position; self.target = target; self.prob = prob; self.loss = loss } }
+    public var sequences: Int
+    public var length: Int
+    /// Positions of the batch's first sequence.
+    public var positions: [Position]
+    public var meanLoss: String
+    /// Largest |difference| between logits from one parallel pass and from growing the prompt one token at a time.
+    public var parallelMaxDiff: String
+    public var peakLR: String
+    public var clip: String
+    /// Share of training steps whose gradient norm was clipped.
+    public var clippedShare: String
+    public var steps: Int
+    public init(sequences: Int, length: Int, positions: [Position], meanLoss: String, parallelMaxDiff: String,
+                peakLR: String, clip: String, clippedShare: String, steps: Int) {
+        self.sequences = sequences; self.length = length; self.positions = positions; self.meanLoss = meanLoss
+        self.parallelMaxDiff = parallelMaxDiff; self.peakLR = peakLR; self.clip = clip; self.clippedShare = clippedShare; self.steps = steps }
+}
+
+/// Ch. 9: what each mask lets a position see.
+public struct Chapter9Values {
+    public var length: Int
+    /// Visible (query, key) pairs under the causal and the bidirectional mask.
+    public var causalVisible: Int
+    public var bidirectionalVisible: Int
+    public var causalShare: String
+    public init(length: Int, causalVisible: Int, bidirectionalVisible: Int, causalShare: String) {
+        self.length = length; self.causalVisible = causalVisible; self.bidirectionalVisible = bidirectionalVisible; self.causalShare = causalShare }
+}
+
+/// Ch. 10: scaling, schedule, clipping, precision, SFT.
+public struct Chapter10Values {
+    public struct ScalePoint { public var name: String; public var parameters: String; public var loss: String
+        public init(name: String, parameters: String, loss: String) { self.name = name; self.parameters = parameters; self.loss = loss } }
+    public var scaling: [ScalePoint]
+    /// Fitted slope of log loss against log parameters.
+    public var scalingSlope: String
+    public var warmupSteps: Int
+    public var totalSteps: Int
+    public var peakLR: String
+    public var finalLR: String
+    public var clip: String
+    public var clippedSteps: Int
+    public var medianGradNorm: String
+    /// Largest and mean relative rounding error of our weights in FP16 and BF16.
+    public var fp16MaxError: String
+    public var fp16MeanError: String
+    public var bf16MaxError: String
+    public var bf16MeanError: String
+    public var weightCount: String
+    /// The SFT run (shared with chapter 2).
+    public var sft: Chapter2Values.FineTune
+    public init(scaling: [ScalePoint], scalingSlope: String, warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
+                clip: String, clippedSteps: Int, medianGradNorm: String, fp16MaxError: String, fp16MeanError: String,
+                bf16MaxError: String, bf16MeanError: String, weightCount: String, sft: Chapter2Values.FineTune) {
+        self.scaling = scaling; self.scalingSlope = scalingSlope; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
+        self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
+        self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError
+        self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.sft = sft }
+}
+
+/// Ch. 11: what the tiny model can do.
+public struct Chapter11Values {
+    public var story: Continuation
+    public var code: Continuation
+    public init(story: Continuation, code: Continuation) { self.story = story; self.code = code }
+}
+
+/// Ch. 12: limitations, measured.
+public struct Chapter12Values {
+    public struct Loop {
+        public var text: Continuation
+        /// The repeating span, its length in tokens and how many times it occurs; nil if greedy did not loop.
+        public var span: String
+        public var period: Int
+        public var repeats: Int
+        public init(text: Continuation, span: String, period: Int, repeats: Int) { self.text = text; self.span = span; self.period = period; self.repeats = repeats }
+    }
+    public var greedyText: Continuation
+    public var loop: Loop?
+    public var contextLength: Int
+    /// What happens past the window: tokens a long input loses.
+    public var longPromptTokens: Int
+    public var droppedTokens: Int
+    public var hallucination: Continuation
+    public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation) {
+        self.greedyText = greedyText; self.loop = loop; self.contextLength = contextLength
+        self.longPromptTokens = longPromptTokens; self.droppedTokens = droppedTokens; self.hallucination = hallucination }
+}
+
+/// Ch. 13: our size against GPT-3's published 175B.
+public struct Chapter13Values {
+    /// 175,000,000,000 / our parameter count, formatted.
+    public var gpt3Ratio: String
+    public init(gpt3Ratio: String) { self.gpt3Ratio = gpt3Ratio }
+}
+
+/// Ch. 14: the pipeline on one prompt.
+public struct Chapter14Values {
+    public var prompt: String
+    public var tokens: Int
+    public var chosen: TokenProb
+    public init(prompt: String, tokens: Int, chosen: TokenProb) { self.prompt = prompt; self.tokens = tokens; self.chosen = chosen }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import TinyGPT
+@testable import Lessons
+
+@Suite struct BuildTests {
+    func builder(_ lessons: URL = Scratch.repoLessons) -> LessonBuilder {
+        LessonBuilder(lessonsDirectory: lessons, run: FakeRun(), figures: FakeFigures())
+    }
+
+    @Test func buildsAllChaptersInBothLanguages() throws {
+        let out = Scratch.directory().appendingPathComponent("output")
+        try builder().build(languages: [.zh, .en], outputDirectory: out)
+        let config = try builder().loadConfig()
+        #expect(config.chapters.count == 14)
+        for language in Language.allCases {
+            let files = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent(language.rawValue).path)
+            #expect(files.filter { $0.range(of: #"^\d\d-.*\.md$"#, options: .regularExpression) != nil }.count == 14)
+            #expect(files.contains("README.md"))
+        }
+        try OutputChecks.checkChapters(in: out, config: config, languages: Language.allCases, display: "output")
+        try OutputChecks.checkLinks(in: out, display: "output")
+        #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().appendingPathComponent(".output.staging").path))
+    }
+
+    @Test func everyLinkedFigureExistsAndNothingIsUnfilled() throws {
+        let out = Scratch.directory().appendingPathComponent("output")
+        try builder().build(languages: [.zh, .en], outputDirectory: out)
+        var images = 0
+        for (path, data) in Scratch.tree(out) where path.hasSuffix(".md") {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains("{{"), "\(path) has an unfilled tag")
+            #expect(!text.contains("<object "), "\(path) renders an object as text")
+            for link in OutputChecks.imageLinks(in: text) {
+                images += 1
+                let target = out.appendingPathComponent(path).deletingLastPathComponent().appendingPathComponent(link)
+                #expect(FileManager.default.fileExists(atPath: target.path), "\(path) links missing \(link)")
+            }
+        }
+        let figureCount = try builder().loadConfig().chapters.reduce(0) { $0 + $1.figures.count }
+        #expect(images >= 2 * figureCount)   // every configured figure shown in both languages (plus walkthrough frames)
+        // A real value, bound from the run, is in the text: the fake's top-1 probability.
+        let ch1 = try String(contentsOf: out.appendingPathComponent("zh/01-what-is-gpt.md"), encoding: .utf8)
+        #expect(ch1.contains("0.500"))
+        #expect(ch1.contains("figures/01-next-token.png"))
+    }
+
+    @Test func linkCheckFailsOnAMissingFigure() throws {
+        let out = Scratch.directory().appendingPathComponent("output")
+        try builder().build(languages: [.zh], outputDirectory: out)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("zh/figures/05-scores.png"))
+        #expect(throws: UserError.self) { try OutputChecks.checkLinks(in: out, display: "output") }
+    }
+
+    @Test func twoBuildsAreByteIdentical() throws {
+        let a = Scratch.directory().appendingPathComponent("output")
+        let b = Scratch.directory().appendingPathComponent("output")
+        try builder().build(languages: [.zh, .en], outputDirectory: a)
+        try builder().build(languages: [.en, .zh], outputDirectory: b)
+        let ta = Scratch.tree(a), tb = Scratch.tree(b)
+        #expect(!ta.isEmpty)
+        #expect(ta == tb)
+    }
+
+    @Test func walkthroughsHaveNumberedFramesAndCaptions() throws {
+        let out = Scratch.directory().appendingPathComponent("output")
+        try builder().build(languages: [.zh, .en], outputDirectory: out)
+        for name in ["token-trip", "masked-attention", "multi-head", "generation-greedy", "generation-sample", "generation-beam"] {
+            let dir = out.appendingPathComponent("walkthroughs/\(name)")
+            for file in ["001.png", "001.svg", "README.md", "README.en.md"] {
+                #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(name)/\(file)")
+            }
+            let readme = try String(contentsOf: dir.appendingPathComponent("README.md"), encoding: .utf8)
+            #expect(readme.contains("\(name) frame 1"))
+        }
+    }
+
+    @Test func siteHasAPagePerLessonWithRelativeLinksOnly() throws {
+        let out = Scratch.directory().appendingPathComponent("output")
+        try builder().build(languages: [.zh, .en], outputDirectory: out)
+        try SiteBuilder.build(outputDirectory: out, languages: [.zh, .en])
+        let site = out.appendingPathComponent("site")
+        let tree = Scratch.tree(site)
+        #expect(tree["index.html"] != nil)
+        for language in ["zh", "en"] {
+            #expect(tree.keys.filter { $0.hasPrefix("\(language)/") && $0.hasSuffix(".html") }.count == 15)
+        }
+        let page = String(decoding: tree["en/05-masked-self-attention.html"]!, as: UTF8.self)
+        #expect(page.contains("<span class=\"math\">") || page.contains("<div class=\"math\">"))
+        #expect(page.contains("06-multi-head-attention.html"))
+        for (path, data) in tree where path.hasSuffix(".html") {
+            let html = String(decoding: data, as: UTF8.self)
+            #expect(!html.contains("<script"), "\(path)")
+            #expect(!html.contains("http://") && !html.contains("https://"), "\(path)")
+            let srcs = try NSRegularExpression(pattern: #"src="([^"]+)""#).matches(in: html, range: NSRange(html.startIndex..., in: html))
+                .map { String(html[Range($0.range(at: 1), in: html)!]) }
+            for src in srcs {
+                #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(path).deletingLastPathComponent().appendingPathComponent(src).path), "\(path): \(src)")
+            }
+        }
+    }
+}
