@@ -4,21 +4,9 @@ import Testing
 
 // MARK: Helpers
 
-/// A deterministic generator (SplitMix64), so a failing test fails the same way every time.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random finite floats of every kind: normal, tiny, huge, subnormal, ±0.
 func randomSlab(_ count: Int, seed: UInt64) -> [Float] {
-    var rng = SplitMix64(state: seed)
+    var rng = SplitMix64(seed: seed)
     return (0..<count).map { i in
         switch i % 7 {
         case 0: return -0.0

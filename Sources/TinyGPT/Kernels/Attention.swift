@@ -42,9 +42,12 @@ func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutabl
                       B: Int, T: Int, C: Int, NH: Int) {
     let HS = C / NH, C3 = 3 * C
     let scale = 1 / Float(HS).squareRoot()
-    for b in 0..<B {
+    // Each (sequence, head) pair writes its own rows and columns: split them between threads.
+    parallelChunks(B * NH, work: B * NH * T * T * HS * 4) { pairs in
+      for pair in pairs {
+        let b = pair / NH, h = pair % NH
         let seq = qkv + b * T * C3
-        for h in 0..<NH {
+        do {
             let k = seq + C + h * HS, v = seq + 2 * C + h * HS
             for t in 0..<T {
                 let row = ((b * NH + h) * T + t) * T
@@ -54,16 +57,21 @@ func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutabl
                 (att + row + t + 1).update(repeating: 0, count: T - t - 1)
             }
         }
+      }
     }
 }
 
-/// Accumulates dqkv (B, T, 3C) from dout (B, T, C). `scratch` holds T floats.
+/// Accumulates dqkv (B, T, 3C) from dout (B, T, C). `scratch` holds B·T floats.
 func attentionBackward(_ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
                        _ qkv: UnsafePointer<Float>, _ att: UnsafePointer<Float>,
-                       B: Int, T: Int, C: Int, NH: Int, scratch datt: UnsafeMutablePointer<Float>) {
+                       B: Int, T: Int, C: Int, NH: Int, scratch: UnsafeMutablePointer<Float>) {
     let HS = C / NH, C3 = 3 * C
     let scale = 1 / Float(HS).squareRoot()
-    for b in 0..<B {
+    // Sequences touch disjoint rows of dqkv: split them between threads, each with its own
+    // T floats of scratch (chunk i starts at sequence i·chunk, so scratch + first·T is private).
+    parallelChunks(B, work: B * NH * T * T * HS * 8) { seqs in
+    let datt = scratch + seqs.lowerBound * T
+    for b in seqs {
         let seq = qkv + b * T * C3, dseq = dqkv + b * T * C3
         for h in 0..<NH {
             for t in 0..<T {
@@ -87,5 +95,6 @@ func attentionBackward(_ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointe
                 }
             }
         }
+    }
     }
 }

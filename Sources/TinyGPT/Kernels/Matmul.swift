@@ -65,9 +65,20 @@ func gemm(M: Int, N: Int, K: Int,
           c: UnsafeMutablePointer<Float>, ldc: Int,
           bias: UnsafePointer<Float>? = nil, accumulate: Bool = false) {
     precondition(!(accumulate && bias != nil), "gemm: bias with accumulate")
+    // Rows are split between threads in blocks of 4, so every row keeps its tile shape.
+    parallelChunks(M, work: M * N * K, align: 4) { rows in
+        gemmRows(rows, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
+    }
+}
+
+private func gemmRows(_ rows: Range<Int>, N: Int, K: Int,
+                      a: UnsafePointer<Float>, sam: Int, sak: Int,
+                      b: UnsafePointer<Float>, ldb: Int,
+                      c: UnsafeMutablePointer<Float>, ldc: Int,
+                      bias: UnsafePointer<Float>?, accumulate: Bool) {
     let n16 = N / 16 * 16
-    var m = 0
-    while m + 4 <= M {
+    var m = rows.lowerBound
+    while m + 4 <= rows.upperBound {
         var n = 0
         while n < n16 {
             tile4x16(K, a + m * sam, sam, sak, b + n, ldb, c + m * ldc + n, ldc, bias.map { $0 + n }, accumulate)
@@ -82,7 +93,7 @@ func gemm(M: Int, N: Int, K: Int,
         }
         m += 4
     }
-    while m < M {
+    while m < rows.upperBound {
         var n = 0
         while n < N {
             let w = min(8, N - n)

@@ -19,7 +19,7 @@ public final class TrainingWorkspace {
         dacts = FloatBuffer(count: layout.count)
         grads = FloatBuffer(count: model.layout.count)
         wteT = FloatBuffer(count: c.vocabSize * c.width)
-        scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width, T))
+        scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width, B * T))
         inputs = .allocate(capacity: B * T)
         inputs.initialize(repeating: 0, count: B * T)
         targets = .allocate(capacity: B * T)

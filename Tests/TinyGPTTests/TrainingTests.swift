@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import TinyGPT
+
+@Suite(.serialized) struct TrainingTests {
+    @Test func scheduleWarmsUpThenDecaysByCosine() {
+        let s = LearningRateSchedule(peak: 1, floor: 0.1, warmupSteps: 10, totalSteps: 110)
+        #expect(abs(s.rate(at: 0) - 0.1) < 1e-7)
+        #expect(abs(s.rate(at: 9) - 1) < 1e-7)
+        #expect(abs(s.rate(at: 10) - 1) < 1e-7)
+        // Half-way through the decay, cos(π/2) = 0: midway between peak and floor.
+        #expect(abs(s.rate(at: 10 + 99 / 2) - 0.55) < 0.02)
+        #expect(abs(s.rate(at: 109) - 0.1) < 1e-6)
+    }
+
+    /// One AdamW step by hand: with m̂ = g and v̂ = g² after bias correction, the update is
+    /// lr·(g/(|g| + ε) + wd·p) = lr·(sign(g) + wd·p) for matrices, lr·sign(g) for vectors.
+    @Test func adamWFirstStepByHandWithClipping() {
+        let config = GPTConfig(vocabSize: 5, contextLength: 4, layers: 1, heads: 1, width: 4)
+        let model = GPT(config: config, seed: 1)
+        let before = model.parameters
+        let ws = TrainingWorkspace(model: model, batchSize: 1, sequenceLength: 4)
+        ws.load(inputs: [1, 2, 3, 4], targets: [2, 3, 4, 0])
+        model.forward(ws)
+        model.backward(ws)
+        let g = ws.gradients
+        let norm = Float(g.map { Double($0) * Double($0) }.reduce(0, +).squareRoot())
+        let opt = AdamW(layout: model.layout, weightDecay: 0.1)
+        let (reported, clipped) = opt.update(model, ws, lr: 0.01, clip: norm / 2)
+        #expect(abs(reported - norm) / norm < 1e-5)
+        #expect(clipped)
+        let after = model.parameters
+        for t in model.layout.tensors {
+            for i in t.offset..<(t.offset + t.count) where abs(g[i]) > 1e-4 {
+                let expected = before[i] - 0.01 * ((g[i] > 0 ? 1 : -1) + (t.isMatrix ? 0.1 * before[i] : 0))
+                #expect(abs(after[i] - expected) < 1e-5, "\(t.name)[\(i - t.offset)]")
+            }
+        }
+    }
+
+    /// Splitting the products between threads must not change a single bit of the gradients.
+    @Test func threadsDoNotChangeTheGradients() {
+        let config = GPTConfig(vocabSize: 64, contextLength: 32, layers: 2, heads: 4, width: 64)
+        func gradients(threads: Int) -> ([Float], Float) {
+            let saved = kernelThreads
+            kernelThreads = threads
+            defer { kernelThreads = saved }
+            let model = GPT(config: config, seed: 9)
+            let ws = TrainingWorkspace(model: model, batchSize: 4, sequenceLength: 32)
+            var rng = SplitMix64(seed: 4)
+            ws.load(inputs: (0..<128).map { _ in rng.nextInt(below: 64) }, targets: (0..<128).map { _ in rng.nextInt(below: 64) })
+            let loss = model.forward(ws)
+            model.backward(ws)
+            return (ws.gradients, loss)
+        }
+        let (one, l1) = gradients(threads: 1), (two, l2) = gradients(threads: 2)
+        #expect(l1 == l2)
+        #expect(one == two)
+    }
+
+    static func tinyTrainConfig(corpus: String) -> TrainConfig {
+        TrainConfig(model: GPTConfig(vocabSize: 300, contextLength: 16, layers: 1, heads: 2, width: 16),
+                    corpus: corpus, steps: 30, batchSize: 4, learningRate: 1e-2, minLearningRate: 1e-3,
+                    warmupSteps: 5, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, gradClip: 1, seed: 7,
+                    valFraction: 0.2, evalInterval: 10, evalBatches: 2)
+    }
+
+    static func tinyCorpus() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gptx-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var text = ""
+        for i in 0..<40 { text += "我今天很\(["开心", "忙", "累", "幸福"][i % 4])。我爱机器学习。\n<|endoftext|>\n" }
+        try text.write(to: dir.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    @Test func trainingTwiceGivesTheSameBytesAndTheLossFalls() throws {
+        let corpus = try Self.tinyCorpus()
+        let config = Self.tinyTrainConfig(corpus: corpus.path)
+        var outputs: [URL] = []
+        for run in 0..<2 {
+            let out = corpus.appendingPathComponent("out\(run)")
+            _ = try Trainer.run(config: config, configDirectory: corpus, output: out)
+            outputs.append(out)
+        }
+        for name in ["model.safetensors", "tokenizer.json", "train-log.jsonl"] {
+            let a = try Data(contentsOf: outputs[0].appendingPathComponent(name))
+            let b = try Data(contentsOf: outputs[1].appendingPathComponent(name))
+            #expect(a == b, "\(name) differs between two identical runs")
+        }
+        let log = try TrainLog.load(from: outputs[0].appendingPathComponent("train-log.jsonl"))
+        #expect(log.count == 30)
+        #expect(log.map(\.step) == Array(1...30))
+        #expect(log.last!.trainLoss < log.first!.trainLoss - 1, "loss \(log.first!.trainLoss) → \(log.last!.trainLoss)")
+        #expect(log.filter { $0.valLoss != nil }.map(\.step) == [1, 10, 20, 30])
+        let bundle = try ModelBundle.load(directory: outputs[0])
+        #expect(bundle.trainLog == log)
+        #expect(bundle.model.config.contextLength == 16)
+        // A different seed gives a different model.
+        var other = config
+        other.seed = 8
+        let out = corpus.appendingPathComponent("seed8")
+        _ = try Trainer.run(config: other, configDirectory: corpus, output: out)
+        #expect(try Data(contentsOf: out.appendingPathComponent("model.safetensors")) != Data(contentsOf: outputs[0].appendingPathComponent("model.safetensors")))
+    }
+
+    @Test func badTrainingInputsAreOneLineErrors() throws {
+        let corpus = try Self.tinyCorpus()
+        var config = Self.tinyTrainConfig(corpus: corpus.path)
+        config.model.heads = 0
+        #expect(throws: UserError("n_head 0 is out of range: allowed 1...64")) { try config.validate() }
+        config.model.heads = 3
+        #expect(throws: UserError("n_embd 16 is not divisible by n_head 3: each head needs an equal share")) { try config.validate() }
+        config = Self.tinyTrainConfig(corpus: corpus.path)
+        let file = corpus.appendingPathComponent("a.txt")
+        do {
+            _ = try Trainer.run(config: config, configDirectory: corpus, output: file.appendingPathComponent("x"))
+            Issue.record("training into a path under a file must fail")
+        } catch {
+            #expect(error.message.contains("cannot create the output directory"))
+        }
+        let bad = corpus.appendingPathComponent("bad.json")
+        try Data("{\"model\": {}}".utf8).write(to: bad)
+        #expect(throws: UserError("\(bad.path): training config is not valid: missing key vocab_size")) { try TrainConfig.load(from: bad) }
+    }
+
+    @Test func promptChecks() throws {
+        let corpus = try Self.tinyCorpus()
+        let out = corpus.appendingPathComponent("m")
+        _ = try Trainer.run(config: Self.tinyTrainConfig(corpus: corpus.path), configDirectory: corpus, output: out)
+        let bundle = try ModelBundle.load(directory: out)
+        #expect(throws: UserError("the prompt is empty: give at least one character")) { try bundle.promptIDs("") }
+        let long = String(repeating: "我爱机器学习", count: 20)
+        #expect(throws: UserError.self) { try bundle.promptIDs(long) }
+        #expect(try bundle.promptIDs("我今天很").count >= 1)
+    }
+}
