@@ -97,8 +97,9 @@ public struct BarChart: Figure, Hashable, Sendable {
                                    at: Point(x: plot.midX, y: frame.maxY), size: theme.labelSize,
                                    color: theme.foreground, horizontal: .center, vertical: .bottom)))
         }
-        // Cut-off lines, each with its label on its own row above the plot.
-        for (row, c) in cutoffs.enumerated() where c.keep > 0 && c.keep < n {
+        // Cut-off lines, each labelled on its own row above the plot; leftmost on the top row so a
+        // label running right never crosses a line rising from a lower row.
+        for (row, c) in cutoffs.sorted(by: { $0.keep < $1.keep }).enumerated() where c.keep > 0 && c.keep < n {
             let x = plot.minX + Double(c.keep) * slot
             let labelY = frame.minY + Double(row) * line + line / 2
             out.append(.path(.line(from: Point(x: x, y: labelY + line / 2), to: Point(x: x, y: plot.maxY)),

@@ -33,13 +33,16 @@ public struct Heatmap: Figure, Hashable, Sendable {
     public var digits: Int
     /// Largest cell side in points, so a 2×2 matrix does not fill a slide.
     public var maximumCellSize: Double
+    /// Off for small multiples that share one scale.
+    public var showColorBar: Bool
 
     /// Creates a heatmap; labels may be fewer than rows/columns (missing ones are blank).
     public init(values: [[Double]], rowLabels: [String] = [], columnLabels: [String] = [],
                 coloring: Coloring = .sequential(), rowTitle: String? = nil, columnTitle: String? = nil,
                 colorBarTitle: String? = nil, showValues: Bool = true, digits: Int = 2,
-                maximumCellSize: Double = 56)
+                maximumCellSize: Double = 56, showColorBar: Bool = true)
     {
+        self.showColorBar = showColorBar
         self.values = values
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels
@@ -75,7 +78,7 @@ public struct Heatmap: Figure, Hashable, Sendable {
         let fs = theme.tickSize, line = fs * 1.3, pad = 4.0
         let scale = colorScale(theme: theme)
         let bar = ColorBar(scale: scale, title: colorBarTitle)
-        let barArea = theme.gap * 2 + bar.width(theme: theme)
+        let barArea = showColorBar ? theme.gap * 2 + bar.width(theme: theme) : 0
 
         func label(_ list: [String], _ i: Int) -> String { i < list.count ? list[i] : "" }
         let rowTitleArea = rowTitle == nil ? 0 : theme.labelSize * 1.3 + theme.gap
@@ -105,7 +108,7 @@ public struct Heatmap: Figure, Hashable, Sendable {
 
         let gridWidth = cell * Double(cols), gridHeight = cell * Double(rows)
         let blockW = rowTitleArea + rowLabelW + pad + gridWidth + barArea
-        let barH = max(gridHeight, min(frame.height - colTitleArea - header, 96))
+        let barH = showColorBar ? max(gridHeight, min(frame.height - colTitleArea - header, 96)) : gridHeight
         let blockH = colTitleArea + header + max(gridHeight, barH)
         // Centre the whole block in the frame.
         let left = frame.minX + max(0, (frame.width - blockW) / 2)
@@ -169,7 +172,7 @@ public struct Heatmap: Figure, Hashable, Sendable {
                                    color: theme.muted, horizontal: .center, vertical: .top)))
         }
         let barFrame = Rect(x: gx + gridWidth + theme.gap * 2, y: gy, width: bar.width(theme: theme), height: barH)
-        out += bar.draw(in: barFrame, theme: theme)
+        if showColorBar { out += bar.draw(in: barFrame, theme: theme) }
         return out
     }
 

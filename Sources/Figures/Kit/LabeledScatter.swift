@@ -33,8 +33,8 @@ public struct LabeledScatter: Figure, Hashable, Sendable {
     }
 
     public func draw(in frame: Rect, theme: Theme) -> [Primitive] {
-        let xAxis = Axis(values: points.map(\.x), scale: .linear, count: 6)
-        let yAxis = Axis(values: points.map(\.y), scale: .linear, count: 5)
+        let xAxis = Axis(values: points.map(\.x), scale: .linear, count: 6, padding: 0.04)
+        let yAxis = Axis(values: points.map(\.y), scale: .linear, count: 5, padding: 0.04)
         let pf = PlotFrame(frame: frame, theme: theme, y: yAxis, yTitle: yTitle, x: xAxis, xTitle: xTitle)
         var out = pf.yAxis(yAxis, title: yTitle, frame: frame) + pf.xAxis(xAxis, title: xTitle, frame: frame)
         out += pf.baseline()

@@ -19,13 +19,15 @@ struct Axis {
     var ticks: [Double]
     var step: Double
 
+    /// `padding` widens a linear data range by that fraction on each side (scatter dots off the frame).
     init(values: [Double], scale: AxisScale, count: Int, includeZero: Bool = false,
-         extra: [Double] = [])
+         extra: [Double] = [], padding: Double = 0)
     {
         self.scale = scale
         var vs = (values + extra).filter { $0.isFinite && (scale == .linear || $0 > 0) }
         if includeZero && scale == .linear { vs.append(0) }
-        let a = vs.min() ?? (scale == .log ? 1 : 0), b = vs.max() ?? (scale == .log ? 10 : 1)
+        var a = vs.min() ?? (scale == .log ? 1 : 0), b = vs.max() ?? (scale == .log ? 10 : 1)
+        if scale == .linear && padding > 0 { (a, b) = (a - (b - a) * padding, b + (b - a) * padding) }
         switch scale {
         case .linear:
             ticks = NiceTicks.linear(a, b, count: count)
@@ -50,9 +52,10 @@ struct Axis {
         switch scale {
         case .linear: return NumberFormat.tick(v, step: step)
         case .log:
-            let e = Int(log10(v).rounded())
-            return (0...3).contains(e) ? NumberFormat.tick(v, step: 1)
-                : (-2 ... -1).contains(e) ? NumberFormat.short(v, digits: 1) : "1e" + (e < 0 ? "−" : "") + String(abs(e))
+            let e = Int(floor(log10(v) + 1e-9))
+            let mantissa = (v / pow(10, Double(e))).rounded()
+            if (-2...3).contains(e) { return NumberFormat.short(v, digits: 1) }
+            return (mantissa == 1 ? "" : NumberFormat.short(mantissa) + "×") + "1e" + (e < 0 ? "−" : "") + String(abs(e))
         }
     }
 }

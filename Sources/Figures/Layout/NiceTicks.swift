@@ -27,9 +27,16 @@ public enum NiceTicks {
         return stride(from: first, through: last, by: 1).map { ($0 * s * 1e12).rounded() / 1e12 }
     }
 
-    /// Powers of ten covering `lo…hi` (both > 0).
+    /// Powers of ten covering `lo…hi` (both > 0); within one or two decades also 2× and 5×.
     public static func log(_ lo: Double, _ hi: Double) -> [Double] {
-        let a = floor(log10(max(lo, .leastNormalMagnitude))), b = ceil(log10(max(hi, lo * 10)))
-        return stride(from: a, through: max(a + 1, b), by: 1).map { pow(10, $0) }
+        let a = floor(log10(max(lo, .leastNormalMagnitude)))
+        let b = max(a + 1, ceil(log10(max(hi, lo)) - 1e-12))
+        let decades = stride(from: a, through: b, by: 1).map { pow(10, $0) }
+        guard b - a <= 2 else { return decades }
+        let fine = decades.dropLast().flatMap { [$0, 2 * $0, 5 * $0] } + [decades.last!]
+        // Trim to the data: keep one tick at or below lo and one at or above hi.
+        let first = fine.lastIndex { $0 <= lo * (1 + 1e-12) } ?? 0
+        let last = fine.firstIndex { $0 >= hi * (1 - 1e-12) } ?? fine.count - 1
+        return Array(fine[first...last])
     }
 }
