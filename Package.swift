@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "TinyGPTTests", dependencies: [
             "TinyGPT", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "TinyGPT"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "TinyGPT"], exclude: ["Golden"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "TinyGPT"]),
     ]
 )

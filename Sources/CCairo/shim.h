@@ -2,3 +2,4 @@
 #include <cairo-svg.h>
 #include <cairo-pdf.h>
 #include <cairo-ft.h>
+#include <fontconfig/fontconfig.h>

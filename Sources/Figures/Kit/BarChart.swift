@@ -1,0 +1,120 @@
+/// Bars over categories (tokens), e.g. next-token probabilities, with the chosen token
+/// highlighted and optional cut-offs (top-k, top-p) marking which bars sampling keeps.
+///
+/// ```swift
+/// let chart = BarChart(labels: ["␣mat", "␣rug", "␣sofa", "␣dog"], values: [0.52, 0.21, 0.15, 0.12],
+///                      highlighted: 0, cutoffs: [.init(keep: 2, label: "top-k = 2")],
+///                      valueTitle: "probability")
+/// ```
+public struct BarChart: Figure, Hashable, Sendable {
+    /// A vertical line after the first `keep` bars; bars after the tightest cut-off are greyed.
+    public struct Cutoff: Hashable, Sendable {
+        public var keep: Int
+        public var label: String
+        /// Creates a cut-off.
+        public init(keep: Int, label: String) {
+            self.keep = keep
+            self.label = label
+        }
+    }
+
+    public var labels: [String]
+    public var values: [Double]
+    public var highlighted: Int?
+    public var cutoffs: [Cutoff]
+    public var valueTitle: String?
+    public var categoryTitle: String?
+    public var showValues: Bool
+
+    /// Creates a bar chart; `values` must be finite and ≥ 0 for a 0-based axis.
+    public init(labels: [String], values: [Double], highlighted: Int? = nil, cutoffs: [Cutoff] = [],
+                valueTitle: String? = nil, categoryTitle: String? = nil, showValues: Bool = true)
+    {
+        self.labels = labels
+        self.values = values
+        self.highlighted = highlighted
+        self.cutoffs = cutoffs
+        self.valueTitle = valueTitle
+        self.categoryTitle = categoryTitle
+        self.showValues = showValues
+    }
+
+    public func draw(in frame: Rect, theme: Theme) -> [Primitive] {
+        let n = values.count
+        guard n > 0 else { return [] }
+        let fs = theme.tickSize, line = fs * 1.3
+        let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true)
+        let natural = labels.map { Fonts.width($0, size: fs) }.max() ?? 0
+        // Guess the slot width to choose flat or upright category labels.
+        let guessSlot = (frame.width - 40) / Double(n)
+        let rotated = natural > guessSlot - 4
+        let labelDepth = rotated ? min(natural, frame.height * 0.25) : line
+        let top = Double(cutoffs.count) * line
+        let pf = PlotFrame(frame: frame, theme: theme, y: axis, yTitle: valueTitle, x: nil,
+                           xTitle: categoryTitle, bottom: labelDepth + 4, top: top)
+        let plot = pf.plot
+        let slot = plot.width / Double(n)
+        let barW = slot * 0.72
+        let keep = cutoffs.map(\.keep).min() ?? n
+
+        var out = pf.yAxis(axis, title: valueTitle, frame: frame)
+        for c in cutoffs where c.keep < n {
+            let x = plot.minX + Double(c.keep) * slot
+            out.append(.rect(Rect(x: x, y: plot.minY, width: plot.maxX - x, height: plot.height),
+                             fill: theme.foreground.withAlpha(0.035)))
+        }
+        let valueSize = min(theme.annotationSize, fs)
+        for i in 0..<n {
+            let x = plot.minX + Double(i) * slot + (slot - barW) / 2
+            let y = pf.yPosition(axis, values[i])
+            let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : theme.seriesColor(0)
+            out.append(.rect(Rect(x: x, y: y, width: barW, height: plot.maxY - y), fill: color))
+            let s = NumberFormat.short(values[i])
+            if showValues, Fonts.width(s, size: valueSize) <= slot - 1, y - valueSize * 1.1 >= frame.minY + top {
+                out.append(.text(Label(s, at: Point(x: x + barW / 2, y: y - 2), size: valueSize,
+                                       weight: i == highlighted ? .bold : .regular, color: theme.muted,
+                                       horizontal: .center, vertical: .bottom)))
+            }
+        }
+        out += pf.baseline()
+        let kept = rotated ? Thinning.indices(count: n, spacing: slot, minSpacing: line) : Array(0..<n)
+        for i in kept where i < labels.count {
+            let x = plot.minX + (Double(i) + 0.5) * slot
+            let weight: FontWeight = i == highlighted ? .bold : .regular
+            let color = i == highlighted ? theme.highlight : theme.foreground
+            if rotated {
+                let t = Fonts.elide(labels[i], toWidth: labelDepth, size: fs, weight: weight)
+                out.append(.text(Label(t, at: Point(x: x, y: plot.maxY + 4), size: fs, weight: weight,
+                                       color: color, horizontal: .trailing, vertical: .middle, rotation: -90)))
+            } else {
+                let t = Fonts.elide(labels[i], toWidth: slot - 2, size: fs, weight: weight)
+                out.append(.text(Label(t, at: Point(x: x, y: plot.maxY + 4), size: fs, weight: weight,
+                                       color: color, horizontal: .center, vertical: .top)))
+            }
+        }
+        if let categoryTitle {
+            out.append(.text(Label(Fonts.elide(categoryTitle, toWidth: plot.width, size: theme.labelSize),
+                                   at: Point(x: plot.midX, y: frame.maxY), size: theme.labelSize,
+                                   color: theme.foreground, horizontal: .center, vertical: .bottom)))
+        }
+        // Cut-off lines, each labelled on its own row above the plot; leftmost on the top row so a
+        // label running right never crosses a line rising from a lower row.
+        for (row, c) in cutoffs.sorted(by: { $0.keep < $1.keep }).enumerated() where c.keep > 0 && c.keep < n {
+            let x = plot.minX + Double(c.keep) * slot
+            let labelY = frame.minY + Double(row) * line + line / 2
+            out.append(.path(.line(from: Point(x: x, y: labelY + line / 2), to: Point(x: x, y: plot.maxY)),
+                             stroke: Stroke(color: theme.foreground, width: 1, dash: [4, 3])))
+            let w = Fonts.width(c.label, size: fs)
+            let room = frame.maxX - x - 4
+            if w <= room {
+                out.append(.text(Label(c.label, at: Point(x: x + 4, y: labelY), size: fs,
+                                       color: theme.foreground, vertical: .middle)))
+            } else {
+                out.append(.text(Label(Fonts.elide(c.label, toWidth: x - frame.minX - 4, size: fs),
+                                       at: Point(x: x - 4, y: labelY), size: fs, color: theme.foreground,
+                                       horizontal: .trailing, vertical: .middle)))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,66 @@
+/// Tokens in boxes with their ids below, wrapped over lines, optionally coloured by a value
+/// (e.g. attention to each token, or surprise).
+///
+/// ```swift
+/// TokenStrip(tokens: ["The", " cat", " sat"], ids: [464, 3797, 3332])
+/// TokenStrip(tokens: tokens, values: attention, coloring: .sequential(range: 0...1))
+/// ```
+public struct TokenStrip: Figure, Hashable, Sendable {
+    public var tokens: [String]
+    public var ids: [Int]
+    public var values: [Double]
+    public var coloring: Heatmap.Coloring
+    public var highlighted: Int?
+    /// Show spaces as "␣" and newlines as "\n".
+    public var visibleWhitespace: Bool
+
+    /// Creates a token strip; `ids` and `values` may be empty.
+    public init(tokens: [String], ids: [Int] = [], values: [Double] = [],
+                coloring: Heatmap.Coloring = .sequential(), highlighted: Int? = nil,
+                visibleWhitespace: Bool = true)
+    {
+        self.tokens = tokens
+        self.ids = ids
+        self.values = values
+        self.coloring = coloring
+        self.highlighted = highlighted
+        self.visibleWhitespace = visibleWhitespace
+    }
+
+    public func draw(in frame: Rect, theme: Theme) -> [Primitive] {
+        let fs = theme.labelSize, idSize = theme.tickSize
+        let boxH = fs * 2, idH = ids.isEmpty ? 0 : idSize * 1.4, rowH = boxH + idH + theme.gap
+        let padX = fs * 0.5, gap = 4.0
+        let maxBox = min(frame.width, max(60, frame.width / 4))
+        let scale: ColorScale? = values.isEmpty ? nil : {
+            switch coloring {
+            case .sequential(let r): return .sequential(values: values, colormap: theme.sequential, range: r)
+            case .diverging(let l): return .diverging(values: values, colormap: theme.diverging, limit: l)
+            }
+        }()
+        var out: [Primitive] = []
+        var x = frame.minX, y = frame.minY
+        for (i, tok) in tokens.enumerated() {
+            let text = visibleWhitespace ? TokenText.display(tok) : tok
+            let idText = i < ids.count ? String(ids[i]) : ""
+            let shown = Fonts.elide(text, toWidth: maxBox - 2 * padX, size: fs)
+            let w = max(Fonts.width(shown, size: fs), Fonts.width(idText, size: idSize)) + 2 * padX
+            if x > frame.minX && x + w > frame.maxX { x = frame.minX; y += rowH }
+            guard y + boxH + idH <= frame.maxY + 0.01 else { break }  // out of room: stop, never spill
+            let box = Rect(x: x, y: y, width: w, height: boxH)
+            var fill = theme.panel
+            if let scale, i < values.count, values[i].isFinite { fill = scale.color(for: values[i]) }
+            let stroke = i == highlighted ? Stroke(color: theme.highlight, width: 2)
+                : Stroke(color: theme.grid, width: 0.75)
+            out.append(.rect(box, fill: fill, stroke: stroke, cornerRadius: 3))
+            out.append(.text(Label(shown, at: box.center, size: fs, color: theme.textColor(on: fill),
+                                   horizontal: .center, vertical: .middle)))
+            if !idText.isEmpty {
+                out.append(.text(Label(idText, at: Point(x: box.midX, y: box.maxY + 2), size: idSize,
+                                       color: theme.muted, horizontal: .center, vertical: .top)))
+            }
+            x += w + gap
+        }
+        return out
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import Figures
+
+/// Labels never leave the canvas and never overlap.
+@Suite struct LayoutTests {
+    static func problems(_ d: Drawing) -> [String] {
+        let labels = d.labelBounds()
+        var out: [String] = []
+        for (l, b) in labels where !d.bounds.contains(b) {
+            out.append("outside: '\(l.text)' at \(b)")
+        }
+        for i in labels.indices {
+            for j in labels.indices where j > i {
+                let a = labels[i].bounds.insetBy(0.25), b = labels[j].bounds.insetBy(0.25)
+                if a.intersects(b) { out.append("overlap: '\(labels[i].label.text)' and '\(labels[j].label.text)'") }
+            }
+        }
+        return out
+    }
+
+    @Test(arguments: [1, 8, 64])
+    func chineseHeatmapLabelsStayInsideAndApart(n: Int) {
+        for size in [Size.slide16x9, Size(width: 320, height: 240)] {
+            let d = Fixtures.chineseHeatmap(n, size: size)
+            #expect(d.labelBounds().count >= min(n, 8), "labels missing for n = \(n)")
+            let p = Self.problems(d)
+            #expect(p.isEmpty, "\(n)×\(n) at \(size): \(p.prefix(5))")
+        }
+    }
+
+    @Test(arguments: Fixtures.all.map(\.0))
+    func kitFiguresLabelsStayInsideAndApart(name: String) throws {
+        for theme in [Theme.light, .print] {
+            let p = Self.problems(try #require(Fixtures.named(name, theme: theme)))
+            #expect(p.isEmpty, "\(name) (\(theme.name)): \(p.prefix(5))")
+        }
+    }
+
+    /// The checker itself must catch a label off the page.
+    @Test func checkerCatchesOutsideAndOverlap() {
+        var d = Drawing(size: Size(width: 100, height: 50), title: "", description: "")
+        d.items = [.text(Label("这是一个很长的标签", at: Point(x: 90, y: 25), size: 12)),
+                   .text(Label("A", at: Point(x: 10, y: 25), size: 12)),
+                   .text(Label("B", at: Point(x: 12, y: 25), size: 12))]
+        let p = Self.problems(d)
+        #expect(p.contains { $0.hasPrefix("outside") })
+        #expect(p.contains { $0.hasPrefix("overlap") })
+    }
+
+    @Test func rotatedLabelBoundsAreTall() {
+        let flat = Label("attention", at: Point(x: 50, y: 50), size: 10).bounds
+        let upright = Label("attention", at: Point(x: 50, y: 50), size: 10, rotation: -90).bounds
+        #expect(abs(upright.height - flat.width) < 0.01)
+        #expect(upright.maxY <= 50.01)  // −90° text runs upward from its anchor
+    }
+}
