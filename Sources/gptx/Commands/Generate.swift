@@ -43,7 +43,9 @@ struct Generate: ParsableCommand {
         if json {
             emit(try result.jsonData())
         } else {
-            print(prompt + (result.text ?? ""))
+            // The end-of-text token is the stop reason, said below; the text ends before it.
+            let shown = result.ids.last == bundle.tokenizer.endOfTextID ? Array(result.ids.dropLast()) : result.ids
+            print(prompt + bundle.tokenizer.decode(shown))
             var notes = ["stop: \(result.stop.rawValue)"]
             if let r = result.repetition { notes.append("repetition from token \(r.position)") }
             FileHandle.standardError.write(Data("(\(notes.joined(separator: ", ")))\n".utf8))
