@@ -34,5 +34,7 @@ let package = Package(
         ]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TinyGPT"], exclude: ["Golden"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "TinyGPT"]),
+        // Runs the built `gptx` binary as a user would: exit codes, stderr lines, JSON output.
+        .testTarget(name: "CommandLineTests", dependencies: ["gptx", "TinyGPT"]),
     ]
 )

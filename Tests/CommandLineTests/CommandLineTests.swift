@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import TinyGPT
+
+/// The `gptx` executable built beside this test bundle.
+let gptxBinary: URL = {
+    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [dir, dir.deletingLastPathComponent()] {
+        let url = candidate.appendingPathComponent("gptx")
+        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return dir.appendingPathComponent("gptx")
+}()
+
+/// The repository root, so `--model lessons/model` resolves as in README's commands.
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let shippedModel = repoRoot.appendingPathComponent("lessons/model").path
+
+struct Run {
+    var status: Int32
+    var stdout: Data
+    var stderr: String
+    var out: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+func gptx(_ args: String...) throws -> Run {
+    let p = Process()
+    p.executableURL = gptxBinary
+    p.arguments = args
+    p.currentDirectoryURL = repoRoot
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, stdout: o, stderr: String(decoding: e, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gptx-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// Bad input: exactly one line on stderr that contains `expected`, exit status 2, nothing on stdout.
+func expectBadInput(_ run: Run, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(run.status == 2, "exit status \(run.status), stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+    #expect(lines.count == 1, "stderr should be one line: \(run.stderr)", sourceLocation: sourceLocation)
+    #expect(run.stderr.contains(expected), "stderr \(run.stderr) should contain \(expected)", sourceLocation: sourceLocation)
+    #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
+}
+
+@Suite struct CommandLineTests {
+    @Test func tokenizeShowsTokensAndIDs() throws {
+        let run = try gptx("tokenize", "我爱机器学习", "--json", "--model", shippedModel)
+        #expect(run.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: run.stdout) as! [String: Any]
+        #expect(obj["tokens"] as? [String] == ["我", "爱", "机器", "学习"])
+        #expect((obj["ids"] as? [Int])?.count == 4)
+    }
+
+    @Test func traceJSONHasTheDocumentedShape() throws {
+        let run = try gptx("trace", "我爱机器学习", "--json", "--model", shippedModel)
+        #expect(run.status == 0, "\(run.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: run.stdout) as! [String: Any]
+        #expect(obj["tokens"] as? [String] == ["我", "爱", "机器", "学习"])
+        let tensors = obj["tensors"] as! [String: [String: Any]]
+        let pattern = tensors["blocks.0.attn.hook_pattern"]!
+        #expect(pattern["shape"] as? [Int] == [4, 4, 4])
+        let scores = tensors["blocks.0.attn.hook_attn_scores"]!["data"] as! [Any]
+        #expect(scores[1] is NSNull, "−∞ above the diagonal is written as null")
+        let logits = tensors["unembed.hook_out"]!
+        #expect((logits["shape"] as? [Int])?.first == 4)
+    }
+
+    @Test func traceWritesSafetensors() throws {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("t.safetensors")
+        let run = try gptx("trace", "人工智能是", "--safetensors", file.path, "--model", shippedModel)
+        #expect(run.status == 0, "\(run.stderr)")
+        let loaded = try SafeTensors.read(from: file)
+        #expect(loaded.tensors["hook_embed"]?.shape.last == 64)
+        let bad = try gptx("trace", "人工智能是", "--safetensors", dir.appendingPathComponent("no/such/dir/t.safetensors").path, "--model", shippedModel)
+        #expect(bad.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("no").path))
+    }
+
+    @Test func generateGreedyJSON() throws {
+        let run = try gptx("generate", "人工智能是", "--json", "--max-tokens", "8", "--model", shippedModel)
+        #expect(run.status == 0, "\(run.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: run.stdout) as! [String: Any]
+        let steps = obj["steps"] as! [[String: Any]]
+        #expect(!steps.isEmpty && steps.count <= 8)
+        #expect((steps[0]["logits"] as? [Any])?.count == 1024)
+        #expect(obj["prompt_ids"] is [Int] && obj["text"] is String && obj["stop"] is String)
+    }
+
+    @Test func badPromptsAreOneLine() throws {
+        expectBadInput(try gptx("generate", "", "--model", shippedModel), "the prompt is empty")
+        let long = String(repeating: "人工智能是未来的发展方向。", count: 12)
+        expectBadInput(try gptx("generate", long, "--model", shippedModel), "context is 64 tokens")
+        expectBadInput(try gptx("trace", long, "--json", "--model", shippedModel), "context is 64 tokens")
+    }
+
+    @Test func badDecodingFlagsAreOneLine() throws {
+        expectBadInput(try gptx("generate", "我", "--strategy", "sample", "--top-p", "1.5", "--model", shippedModel), "--top-p")
+        expectBadInput(try gptx("generate", "我", "--strategy", "sample", "--temperature", "-1", "--model", shippedModel), "--temperature")
+        expectBadInput(try gptx("generate", "我", "--strategy", "beam", "--beam-width", "0", "--model", shippedModel), "--beam-width")
+        expectBadInput(try gptx("generate", "我", "--strategy", "beam", "--top-p", "0.5", "--model", shippedModel), "--top-p")
+        expectBadInput(try gptx("generate", "我", "--max-tokens", "0", "--model", shippedModel), "--max-tokens")
+        expectBadInput(try gptx("generate", "我", "--strategy", "nucleus", "--model", shippedModel), "nucleus")
+        expectBadInput(try gptx("frobnicate"), "frobnicate")
+    }
+
+    @Test func badModelFoldersAreOneLine() throws {
+        let dir = try temporaryDirectory()
+        expectBadInput(try gptx("generate", "我", "--model", dir.appendingPathComponent("missing").path), "model.safetensors")
+        // A truncated checkpoint beside the real tokenizer.
+        let ckpt = try Data(contentsOf: URL(fileURLWithPath: shippedModel).appendingPathComponent("model.safetensors"))
+        try ckpt.prefix(5000).write(to: dir.appendingPathComponent("model.safetensors"))
+        try FileManager.default.copyItem(atPath: shippedModel + "/tokenizer.json", toPath: dir.appendingPathComponent("tokenizer.json").path)
+        expectBadInput(try gptx("generate", "我", "--model", dir.path), "model.safetensors")
+        // A header that claims gigabytes.
+        var huge = Data([0, 0, 0, 0, 2, 0, 0, 0])
+        huge.append(Data("{}".utf8))
+        try huge.write(to: dir.appendingPathComponent("model.safetensors"))
+        expectBadInput(try gptx("generate", "我", "--model", dir.path), "model.safetensors")
+        // A good checkpoint with a tokenizer that does not match it.
+        try ckpt.write(to: dir.appendingPathComponent("model.safetensors"))
+        let small = Tokenizer.train(documents: ["abc abc"], vocabSize: 300)
+        try small.write(to: dir.appendingPathComponent("tokenizer.json"))
+        expectBadInput(try gptx("generate", "我", "--model", dir.path), "tokenizer.json")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("tokenizer.json"))
+        expectBadInput(try gptx("generate", "我", "--model", dir.path), "tokenizer.json")
+    }
+
+    @Test func badTrainingInputsAreOneLineAndWriteNothing() throws {
+        let dir = try temporaryDirectory()
+        let config = dir.appendingPathComponent("c.json")
+        var text = try String(contentsOfFile: repoRoot.appendingPathComponent("lessons/train-config.json").path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"corpus\": \"corpus\"", with: "\"corpus\": \"\(repoRoot.path)/lessons/corpus\"")
+        try text.replacingOccurrences(of: "\"n_head\": 4", with: "\"n_head\": 0").write(to: config, atomically: true, encoding: .utf8)
+        expectBadInput(try gptx("train", "--config", config.path, "--out", dir.appendingPathComponent("o").path), "n_head 0")
+        try text.replacingOccurrences(of: "\"n_head\": 4", with: "\"n_head\": 3").write(to: config, atomically: true, encoding: .utf8)
+        expectBadInput(try gptx("train", "--config", config.path, "--out", dir.appendingPathComponent("o").path), "not divisible by n_head 3")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        let blocker = dir.appendingPathComponent("file")
+        try Data("x".utf8).write(to: blocker)
+        expectBadInput(try gptx("train", "--config", config.path, "--out", blocker.appendingPathComponent("o").path, "--steps", "1"), "output directory")
+        expectBadInput(try gptx("train", "--config", dir.appendingPathComponent("nope.json").path), "nope.json")
+    }
+}
