@@ -8,7 +8,7 @@ import Foundation
 ///
 /// JSON (keys sorted, one line): `{"beams": null | {...}, "ids": [..], "options": {...},
 /// "prompt_ids": [..], "repetition": null | {...}, "steps": [{...}], "stop": "max_tokens",
-/// "text": ".."}`; see `docs/generate-json.md`.
+/// "text": ".."}`; see `README.md ("gptx generate --json")`.
 public struct GenerationResult: Codable, Equatable, Sendable {
     /// The prompt as token ids.
     public var promptIDs: [Int]
