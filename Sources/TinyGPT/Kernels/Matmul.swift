@@ -130,9 +130,21 @@ func matmulBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutabl
     }
 }
 
-/// dst (cols, rows) = srcᵀ for src (rows, cols).
+/// dst (cols, rows) = srcᵀ for src (rows, cols), in 16×16 blocks so reads and writes both stay
+/// within a few cache lines (a plain double loop strides the whole matrix on every write).
 func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
-    for r in 0..<rows {
-        for c in 0..<cols { dst[c * rows + r] = src[r * cols + c] }
+    let block = 16
+    var r0 = 0
+    while r0 < rows {
+        let r1 = min(rows, r0 + block)
+        var c0 = 0
+        while c0 < cols {
+            let c1 = min(cols, c0 + block)
+            for r in r0..<r1 {
+                for c in c0..<c1 { dst[c * rows + r] = src[r * cols + c] }
+            }
+            c0 = c1
+        }
+        r0 = r1
     }
 }

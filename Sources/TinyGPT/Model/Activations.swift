@@ -14,7 +14,7 @@ struct ActivationLayout {
         var residual3 = 0                        // (B,T,C)
     }
 
-    let B: Int, T: Int
+    let B: Int, T: Int, width: Int
     private(set) var count = 0
     private(set) var encoded = 0                 // (B,T,C)
     private(set) var layers: [Block] = []
@@ -25,6 +25,7 @@ struct ActivationLayout {
     init(_ config: GPTConfig, B: Int, T: Int) {
         self.B = B
         self.T = T
+        width = config.width
         let C = config.width, NH = config.heads, V = config.vocabSize, BT = B * T
         encoded = take(BT * C)
         for _ in 0..<config.layers {
@@ -50,6 +51,21 @@ struct ActivationLayout {
         defer { count += n }
         return count
     }
+
+    /// The (offset, count) ranges whose gradients the backward pass accumulates with `+=` and so
+    /// must start at zero. Scores, pattern, statistics and logits are overwritten or unused.
+    var accumulatedGradients: [(Int, Int)] {
+        let BTC = count(ofRows: 1)
+        var ranges = [(encoded, BTC)]
+        for b in layers {
+            ranges += [(b.ln1, BTC), (b.qkv, 3 * BTC), (b.atty, BTC), (b.attproj, BTC), (b.residual2, BTC),
+                       (b.ln2, BTC), (b.fch, 4 * BTC), (b.fchGelu, 4 * BTC), (b.fcproj, BTC), (b.residual3, BTC)]
+        }
+        ranges.append((lnf, BTC))
+        return ranges
+    }
+
+    private func count(ofRows n: Int) -> Int { B * T * width * n }
 
     /// The residual stream entering block l.
     func residualIn(_ l: Int) -> Int { l == 0 ? encoded : layers[l - 1].residual3 }

@@ -10,6 +10,8 @@ public final class TrainingWorkspace {
     let scratch: FloatBuffer
     let inputs: UnsafeMutablePointer<Int32>
     let targets: UnsafeMutablePointer<Int32>
+    /// Activation-gradient ranges to clear before each backward pass.
+    let zeroedGradients: [(Int, Int)]
 
     public init(model: GPT, batchSize B: Int, sequenceLength T: Int) {
         let c = model.config
@@ -17,6 +19,7 @@ public final class TrainingWorkspace {
         layout = ActivationLayout(c, B: B, T: T)
         acts = FloatBuffer(count: layout.count)
         dacts = FloatBuffer(count: layout.count)
+        zeroedGradients = layout.accumulatedGradients
         grads = FloatBuffer(count: model.layout.count)
         wteT = FloatBuffer(count: c.vocabSize * c.width)
         scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width, B * T))
@@ -68,7 +71,7 @@ extension GPT {
         let p = params.pointer, x = ws.acts.pointer, g = ws.grads.pointer, d = ws.dacts.pointer
         let scratch = ws.scratch.pointer
         ws.grads.zero()
-        ws.dacts.zero()
+        for (offset, count) in ws.zeroedGradients { (d + offset).update(repeating: 0, count: count) }
 
         crossEntropySoftmaxBackward(d + a.logits, x + a.probs, ws.targets, N: BT, V: V)
         // logits = lnf · wteᵀ, so dlnf += dlogits · wte and dwte += dlogitsᵀ · lnf.
