@@ -104,6 +104,20 @@ import Testing
         #expect(try Data(contentsOf: out.appendingPathComponent("model.safetensors")) != Data(contentsOf: outputs[0].appendingPathComponent("model.safetensors")))
     }
 
+    /// All three position schemes train end to end, save without (or with) wpe, and load back.
+    @Test(arguments: [PositionalEncoding.sinusoidal, .rope])
+    func otherPositionalEncodingsTrainAndLoad(_ positional: PositionalEncoding) throws {
+        let corpus = try Self.tinyCorpus()
+        var config = Self.tinyTrainConfig(corpus: corpus.path)
+        config.model.positional = positional
+        let out = corpus.appendingPathComponent(positional.rawValue)
+        _ = try Trainer.run(config: config, configDirectory: corpus, output: out)
+        let bundle = try ModelBundle.load(directory: out)
+        #expect(bundle.model.config.positional == positional)
+        #expect(bundle.model.tensor("wpe.weight") == nil)
+        #expect(bundle.trainLog.last!.trainLoss < bundle.trainLog.first!.trainLoss - 1)
+    }
+
     @Test func badTrainingInputsAreOneLineErrors() throws {
         let corpus = try Self.tinyCorpus()
         var config = Self.tinyTrainConfig(corpus: corpus.path)
