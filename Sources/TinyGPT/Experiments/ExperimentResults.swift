@@ -70,6 +70,12 @@ public struct FineTuneResult: Codable, Equatable, Sendable {
         self.learningRate = learningRate; self.losses = losses; self.before = before; self.after = after
         self.beforeText = beforeText; self.afterText = afterText; self.batchSize = batchSize
     }
+
+    // "promptIds", so the snake_case file key is `prompt_ids` (the default would give `prompt_i_ds`).
+    enum CodingKeys: String, CodingKey {
+        case prompt, promptIDs = "promptIds", documents, steps, learningRate, losses, before, after
+        case beforeText, afterText, batchSize
+    }
 }
 
 /// The experiment results shipped beside the model, in `<model>/experiments/`.
