@@ -77,10 +77,13 @@ public struct Continuation {
     public var continuation: String
     /// Fenced block with prompt + continuation.
     public var block: String
-    /// Tokens generated.
+    /// Tokens generated (a final end-of-text token included).
     public var newTokens: Int
-    public init(prompt: String, continuation: String, block: String, newTokens: Int) {
+    /// The model ended the text itself with its end-of-text token (not printed in `block`).
+    public var endedWithEnd: Bool
+    public init(prompt: String, continuation: String, block: String, newTokens: Int, endedWithEnd: Bool = false) {
         self.prompt = prompt; self.continuation = continuation; self.block = block; self.newTokens = newTokens
+        self.endedWithEnd = endedWithEnd
     }
 }
 
@@ -205,12 +208,14 @@ public struct Chapter4Values {
     /// One of the primer's illustrative words, with what our model gives it.
     public struct PrimerWord {
         public var word: String
+        /// The primer's illustrative probability for the word (`0.4`).
+        public var primerProb: String
         /// True if the word is one token for our tokenizer (otherwise prob/rank are for its first token).
         public var singleToken: Bool
         public var prob: String
         public var rank: Int
-        public init(word: String, singleToken: Bool, prob: String, rank: Int) {
-            self.word = word; self.singleToken = singleToken; self.prob = prob; self.rank = rank }
+        public init(word: String, primerProb: String, singleToken: Bool, prob: String, rank: Int) {
+            self.word = word; self.primerProb = primerProb; self.singleToken = singleToken; self.prob = prob; self.rank = rank }
     }
     public struct Chain {
         public var sentence: String
@@ -268,7 +273,7 @@ public struct Chapter6Values {
     public struct Head {
         public var layer: Int
         public var head: Int
-        /// Mean attention to the previous token, to the first token, to itself; mean entropy (nats).
+        /// Mean attention to the previous token, to the first token, to itself; mean entropy as a share of its maximum.
         public var previous: String
         public var first: String
         public var selfWeight: String
@@ -286,6 +291,10 @@ public struct Chapter6Values {
             self.isDiffuse = isDiffuse; self.isMixed = isMixed }
     }
     public var prompt: String
+    /// The statistics are means over this many validation windows of `windowLength` tokens (`rows` pattern rows per head).
+    public var windows: Int
+    public var windowLength: Int
+    public var rows: Int
     public var heads: [Head]
     public var previousHeads: [HeadRef]
     public var firstHeads: [HeadRef]
@@ -294,9 +303,9 @@ public struct Chapter6Values {
     /// The share a head must put on one kind of position to be labelled (`0.5`), and the entropy ratio for diffuse.
     public var threshold: String
     public var diffuseThreshold: String
-    public init(prompt: String, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
+    public init(prompt: String, windows: Int, windowLength: Int, rows: Int, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
                 diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String) {
-        self.prompt = prompt; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads
+        self.prompt = prompt; self.windows = windows; self.windowLength = windowLength; self.rows = rows; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads
         self.selfHeads = selfHeads; self.diffuseHeads = diffuseHeads; self.threshold = threshold; self.diffuseThreshold = diffuseThreshold }
 }
 
@@ -307,13 +316,20 @@ public struct Chapter7Values {
     public struct Beam {
         public var width: Int
         public var text: Continuation
-        /// Summed log-probability of the beam's best sequence and of the greedy sequence of equal length.
+        /// Summed log-probability of the beam's best sequence and of the greedy sequence (same prompt and limit).
         public var logProb: String
         public var greedyLogProb: String
+        /// Tokens in each of the two sequences (an end-of-text token included).
+        public var tokens: Int
+        public var greedyTokens: Int
         /// Beam found a sequence with a higher total probability than greedy.
         public var beatGreedy: Bool
-        public init(width: Int, text: Continuation, logProb: String, greedyLogProb: String, beatGreedy: Bool) {
-            self.width = width; self.text = text; self.logProb = logProb; self.greedyLogProb = greedyLogProb; self.beatGreedy = beatGreedy }
+        /// Beam returned exactly the greedy sequence.
+        public var sameAsGreedy: Bool
+        public init(width: Int, text: Continuation, logProb: String, greedyLogProb: String, tokens: Int, greedyTokens: Int,
+                    beatGreedy: Bool, sameAsGreedy: Bool) {
+            self.width = width; self.text = text; self.logProb = logProb; self.greedyLogProb = greedyLogProb
+            self.tokens = tokens; self.greedyTokens = greedyTokens; self.beatGreedy = beatGreedy; self.sameAsGreedy = sameAsGreedy }
     }
     public struct TemperatureRow {
         public var t: String; public var top1: String; public var top1Prob: String; public var entropy: String
@@ -399,15 +415,17 @@ public struct Chapter10Values {
     public var bf16MaxError: String
     public var bf16MeanError: String
     public var weightCount: String
+    /// Weights whose magnitude is below FP16's smallest normal number (they lose mantissa bits).
+    public var fp16Subnormal: String
     /// The SFT run (shared with chapter 2).
     public var sft: Chapter2Values.FineTune
     public init(scaling: [ScalePoint], scalingSlope: String, warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
                 clip: String, clippedSteps: Int, medianGradNorm: String, fp16MaxError: String, fp16MeanError: String,
-                bf16MaxError: String, bf16MeanError: String, weightCount: String, sft: Chapter2Values.FineTune) {
+                bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune) {
         self.scaling = scaling; self.scalingSlope = scalingSlope; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
         self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
         self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError
-        self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.sft = sft }
+        self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.fp16Subnormal = fp16Subnormal; self.sft = sft }
 }
 
 /// Ch. 11: what the tiny model can do.
