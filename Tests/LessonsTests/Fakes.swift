@@ -1,5 +1,6 @@
 import Foundation
 import TinyGPT
+import Figures
 @testable import Lessons
 
 /// A deterministic stand-in for the real model run: fixed dimensions, one token per character,

@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 
 /// Builds the lessons: `output/<lang>/NN-slug.md` for all 14 chapters, their figures,

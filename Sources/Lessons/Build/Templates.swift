@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 import Mustache
 

@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 
 /// What the builder asks a figure source to draw: one figure of one chapter (or one frame of a

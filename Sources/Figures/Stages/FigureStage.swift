@@ -2,7 +2,10 @@ import TinyGPT
 /// The figure stages a lesson may ask for. Each is drawn by one stage of the figures module
 /// (`Sources/Figures/Stages/`), and each accepts a fixed set of parameters.
 ///
-/// The raw value is the `stage` string in `lessons.json`.
+/// The raw value is the `stage` string in `lessons.json` and of `gptx render --stage`.
+///
+///     let stage = FigureStage(rawValue: "attentionScores")!   // drawn by MaskedAttention.swift
+///     stage.parameters                                         // ["layer", "head"]
 public enum FigureStage: String, CaseIterable, Sendable {
     case nextTokenBars, trainingWindow, lossCurve, fineTuneShift
     case architecture, embeddingLookup, positionalEncodings, ropeRotation, blockSteps
