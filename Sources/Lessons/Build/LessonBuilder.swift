@@ -41,7 +41,9 @@ public struct LessonBuilder {
     }
 
     /// Builds every chapter in `languages` plus the walkthroughs, then swaps them into `outputDirectory`.
-    public func build(languages: [Language], outputDirectory: URL) throws(UserError) {
+    /// Returns what every lesson printed, key by key, for checks.
+    @discardableResult
+    public func build(languages: [Language], outputDirectory: URL) throws(UserError) -> BuildReport {
         let languages = Array(Set(languages)).sorted()
         guard !languages.isEmpty else { throw UserError("no language given: allowed \(Language.allCases.map(\.rawValue).joined(separator: ", "))") }
         let config = try loadConfig()
@@ -52,9 +54,11 @@ public struct LessonBuilder {
         }
         let values = try run.values(config: config)
         let stage = try StagedOutput(output: outputDirectory)
+        var report = BuildReport()
         do {
             for language in languages {
-                try buildLanguage(language, languages: languages, config: config, values: values, templates: templates[language]!, stage: stage)
+                report.bindings[language] = try buildLanguage(language, languages: languages, config: config, values: values,
+                                                              templates: templates[language]!, stage: stage)
             }
             try buildWalkthroughs(config: config, languages: languages, stage: stage)
             let shown = outputDirectory.standardizedFileURL.lastPathComponent
@@ -65,11 +69,39 @@ public struct LessonBuilder {
             stage.discard()
             throw error
         }
+        return report
+    }
+
+    /// Builds one configured walkthrough (`name`) for another prompt into `outputDirectory/walkthroughs/<name>/`,
+    /// leaving everything else in the output as it is.
+    public func buildWalkthrough(name: String, prompt: String, languages: [Language], outputDirectory: URL) throws(UserError) {
+        let languages = Array(Set(languages)).sorted()
+        var config = try loadConfig()
+        guard var walk = config.walkthroughs.first(where: { $0.name == name }) else {
+            throw UserError("walkthrough \"\(name)\" is not configured in \(configName): known walkthroughs are \(config.walkthroughs.map(\.name).joined(separator: ", "))")
+        }
+        walk.scenario.prompt = prompt
+        config.walkthroughs = [walk]
+        let count: Int
+        do { count = try run.tokenCount(prompt) } catch { throw UserError("--prompt: \(error.message)") }
+        if count == 0 { throw UserError("--prompt is empty: it needs at least one token") }
+        if count + walk.scenario.maxNewTokens > run.facts.contextLength {
+            throw UserError("--prompt is \(count) tokens + \(walk.scenario.maxNewTokens) new, but the model reads at most \(run.facts.contextLength) tokens")
+        }
+        let stage = try StagedOutput(output: outputDirectory)
+        do {
+            try buildWalkthroughs(config: config, languages: languages, stage: stage)
+            try stage.commit(entries: ["walkthroughs/\(name)"])
+        } catch {
+            stage.discard()
+            throw error
+        }
     }
 
     // MARK: Chapters
 
-    func buildLanguage(_ language: Language, languages: [Language], config: LessonConfig, values: RunValues, templates: TemplateSet, stage: StagedOutput) throws(UserError) {
+    func buildLanguage(_ language: Language, languages: [Language], config: LessonConfig, values: RunValues, templates: TemplateSet, stage: StagedOutput) throws(UserError) -> [Int: [Binding]] {
+        var bindings: [Int: [Binding]] = [:]
         let lang = language.rawValue
         let toc = config.chapters.map { ["number": String($0.number), "title": $0.title[lang]!, "file": $0.baseName + ".md"] as [String: Any] }
         for (index, chapter) in config.chapters.enumerated() {
@@ -88,23 +120,31 @@ public struct LessonBuilder {
             context["code"] = code
             context["ch\(chapter.number)"] = values.chapter(chapter.number)
             var fig: [String: Any] = [:]
-            for (n, figure) in chapter.figures.enumerated() {
+            var bound: [Binding] = []
+            var specs: [FigureSpec] = []
+            for figure in chapter.figures {
                 let figWhat = "\(configName): chapter \(chapter.number): figure \"\(figure.id)\""
-                let spec = FigureSpec(
+                let caption = try TemplateSet.renderStringRecording(figure.caption[lang]!, context: context, what: "\(figWhat): caption (\(lang))")
+                let alt = try TemplateSet.renderStringRecording(figure.alt[lang]!, context: context, what: "\(figWhat): alt text (\(lang))")
+                bound += caption.bound + alt.bound
+                specs.append(FigureSpec(
                     fileStem: String(format: "%02d-", chapter.number) + kebab(figure.id),
                     chapter: chapter.number, id: figure.id, stage: FigureStage(rawValue: figure.stage)!,
                     parameters: figure.parameters.mapValues(\.text),
                     scenario: try figure.scenario.map { id throws(UserError) in try chapter.scenario(id) },
-                    caption: try TemplateSet.renderString(figure.caption[lang]!, context: context, what: "\(figWhat): caption (\(lang))"),
-                    alt: try TemplateSet.renderString(figure.alt[lang]!, context: context, what: "\(figWhat): alt text (\(lang))"))
-                let drawn = try figures.render(spec, language: language)
+                    caption: caption.text, alt: alt.text))
+            }
+            let drawnFigures = try renderAll(specs, language: language)
+            for (n, (spec, drawn)) in zip(specs, drawnFigures).enumerated() {
                 try stage.write(drawn.png, to: "\(lang)/figures/\(spec.fileStem).png")
                 try stage.write(drawn.svg, to: "\(lang)/figures/\(spec.fileStem).svg")
-                fig[figure.id] = Markdown.figure(file: "figures/\(spec.fileStem)", number: "\(chapter.number).\(n + 1)",
-                                                 caption: drawn.caption, alt: drawn.alt, language: language)
+                fig[spec.id] = Markdown.figure(file: "figures/\(spec.fileStem)", number: "\(chapter.number).\(n + 1)",
+                                               caption: drawn.caption, alt: drawn.alt, language: language)
             }
             context["fig"] = fig
-            let text = try templates.render(chapter.baseName, context: context, what: what)
+            let rendered = try templates.renderRecording(chapter.baseName, context: context, what: what)
+            let text = rendered.text
+            bindings[chapter.number] = Self.merge(bound, rendered.bound)
             for figure in chapter.figures where !text.contains("figures/" + String(format: "%02d-", chapter.number) + kebab(figure.id) + ".png") {
                 throw UserError("\(what): figure \"\(figure.id)\" is configured but the lesson never shows it ({{{fig.\(figure.id)}}})")
             }
@@ -113,6 +153,20 @@ public struct LessonBuilder {
         let index = try templates.render("index", context: baseContext(language: language, toc: toc, config: config, builtLanguages: languages),
                                          what: "\(templates.displayDirectory)/index.md.mustache")
         try stage.write(Markdown.normalize(index), to: "\(lang)/README.md")
+        return bindings
+    }
+
+    /// Bindings of captions then text, each key once.
+    static func merge(_ a: [Binding], _ b: [Binding]) -> [Binding] {
+        var seen = Set<String>()
+        return (a + b).filter { seen.insert($0.key).inserted }
+    }
+
+    /// Draws figures in order (the figure source decides how to share work between them).
+    func renderAll(_ specs: [FigureSpec], language: Language) throws(UserError) -> [RenderedFigure] {
+        var out: [RenderedFigure] = []
+        for spec in specs { out.append(try figures.render(spec, language: language)) }
+        return out
     }
 
     func baseContext(language: Language, toc: [[String: Any]], config: LessonConfig, builtLanguages: [Language]) -> [String: Any] {
@@ -178,4 +232,17 @@ func kebab(_ id: String) -> String {
         if c.isUppercase { out += (out.isEmpty ? "" : "-") + c.lowercased() } else { out.append(c) }
     }
     return out
+}
+
+/// What a build printed: for every language and chapter, each text value a template placed
+/// (captions included), in first-placed order. Tests recompute a sample from the model and
+/// compare them with these exact strings.
+public struct BuildReport: Sendable {
+    /// Language → chapter number → bindings.
+    public var bindings: [Language: [Int: [Binding]]] = [:]
+
+    /// The text printed for `key` in chapter `chapter`, if the lesson placed it.
+    public func text(_ key: String, chapter: Int, language: Language) -> String? {
+        bindings[language]?[chapter]?.first { $0.key == key }?.text
+    }
 }

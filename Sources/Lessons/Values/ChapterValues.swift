@@ -303,8 +303,13 @@ public struct Chapter6Values {
     /// The share a head must put on one kind of position to be labelled (`0.5`), and the entropy ratio for diffuse.
     public var threshold: String
     public var diffuseThreshold: String
+    /// The head with the most weight on the previous token, labelled or not.
+    public var strongestPrevious: HeadRef
+    /// The weight one key would get under uniform attention over the same rows.
+    public var uniformShare: String
     public init(prompt: String, windows: Int, windowLength: Int, rows: Int, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
-                diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String) {
+                diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String, strongestPrevious: HeadRef, uniformShare: String) {
+        self.strongestPrevious = strongestPrevious; self.uniformShare = uniformShare
         self.prompt = prompt; self.windows = windows; self.windowLength = windowLength; self.rows = rows; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads
         self.selfHeads = selfHeads; self.diffuseHeads = diffuseHeads; self.threshold = threshold; self.diffuseThreshold = diffuseThreshold }
 }
@@ -373,6 +378,8 @@ public struct Chapter8Values {
     public var meanLoss: String
     /// Largest |difference| between logits from one parallel pass and from growing the prompt one token at a time.
     public var parallelMaxDiff: String
+    /// The two ways gave bit-identical logits.
+    public var parallelIdentical: Bool
     public var peakLR: String
     public var clip: String
     /// Share of training steps whose gradient norm was clipped.
@@ -381,7 +388,7 @@ public struct Chapter8Values {
     public init(sequences: Int, length: Int, positions: [Position], meanLoss: String, parallelMaxDiff: String,
                 peakLR: String, clip: String, clippedShare: String, steps: Int) {
         self.sequences = sequences; self.length = length; self.positions = positions; self.meanLoss = meanLoss
-        self.parallelMaxDiff = parallelMaxDiff; self.peakLR = peakLR; self.clip = clip; self.clippedShare = clippedShare; self.steps = steps }
+        self.parallelMaxDiff = parallelMaxDiff; self.parallelIdentical = parallelMaxDiff == "0"; self.peakLR = peakLR; self.clip = clip; self.clippedShare = clippedShare; self.steps = steps }
 }
 
 /// Ch. 9: what each mask lets a position see.
@@ -439,13 +446,17 @@ public struct Chapter11Values {
 public struct Chapter12Values {
     public struct Loop {
         public var text: Continuation
-        /// The repeating span, its length in tokens and how many times it occurs; nil if greedy did not loop.
+        /// The repeated span, its length in tokens and how many times it occurs in prompt + output.
         public var span: String
         public var period: Int
         public var repeats: Int
-        public init(text: Continuation, span: String, period: Int, repeats: Int) { self.text = text; self.span = span; self.period = period; self.repeats = repeats }
+        /// The occurrences follow each other directly (a tight loop), rather than with other text between them.
+        public var backToBack: Bool
+        public init(text: Continuation, span: String, period: Int, repeats: Int, backToBack: Bool = true) {
+            self.text = text; self.span = span; self.period = period; self.repeats = repeats; self.backToBack = backToBack }
     }
     public var greedyText: Continuation
+    /// nil if the output repeats no span of 3 or more tokens.
     public var loop: Loop?
     public var contextLength: Int
     /// What happens past the window: tokens a long input loses.

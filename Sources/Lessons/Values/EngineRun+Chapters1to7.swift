@@ -204,13 +204,16 @@ extension EngineRun {
                                 selfWeight: Format.fixed(s.selfWeight), entropy: Format.fixed(s.entropy),
                                 isPrevious: k == .previous, isFirst: k == .first, isSelf: k == .self, isDiffuse: k == .diffuse, isMixed: k == .mixed)
         }
+        let strongest = stats.max { $0.previous != $1.previous ? $0.previous < $1.previous : ($0.layer, $0.head) > ($1.layer, $1.head) }!
         func refs(_ kind: HeadKind, _ score: (HeadStatistic) -> Double) -> [HeadRef] {
             zip(stats, kinds).filter { $0.1 == kind }.map { HeadRef(layer: $0.0.layer, head: $0.0.head, score: Format.fixed(score($0.0))) }
         }
         return Chapter6Values(prompt: Format.code(s.prompt), windows: windows.count, windowLength: length, rows: stats.first?.rows ?? 0,
                               heads: heads, previousHeads: refs(.previous, \.previous), firstHeads: refs(.first, \.first),
                               selfHeads: refs(.self, \.selfWeight), diffuseHeads: refs(.diffuse, \.entropy),
-                              threshold: Format.fixed(HeadStatistics.threshold, 1), diffuseThreshold: Format.fixed(HeadStatistics.diffuseThreshold, 1))
+                              threshold: Format.fixed(HeadStatistics.threshold, 1), diffuseThreshold: Format.fixed(HeadStatistics.diffuseThreshold, 1),
+                              strongestPrevious: HeadRef(layer: strongest.layer, head: strongest.head, score: Format.fixed(strongest.previous)),
+                              uniformShare: Format.fixed(HeadStatistics.uniformShare(windows: windows)))
     }
 
     /// Ch. 7: every strategy on one prompt.
@@ -220,11 +223,11 @@ extension EngineRun {
         let greedy = try probe.generate(gs, what: c.what)
         let beam = try probe.generate(bs, what: c.what)
         guard case .beam(let width) = bs.resolvedStrategy, let tree = beam.beams else { throw c.fail("scenario \"beam\" must use the beam strategy") }
-        let greedyLog = greedy.steps.reduce(0.0) { $0 + log(Double($1.probability)) }
+        let greedyLog = greedy.steps.reduce(0.0) { $0 + Sampler.logSoftmax($1.logits)[$1.chosen] }
         let beamLog = tree.nodes[tree.best].cumulative
         let beamValues = Chapter7Values.Beam(width: width, text: probe.continuation(bs, beam), logProb: Format.fixed(beamLog),
                                              greedyLogProb: Format.fixed(greedyLog), tokens: beam.ids.count, greedyTokens: greedy.ids.count,
-                                             beatGreedy: beamLog > greedyLog + 1e-9, sameAsGreedy: beam.ids == greedy.ids)
+                                             beatGreedy: beam.ids != greedy.ids && beamLog > greedyLog, sameAsGreedy: beam.ids == greedy.ids)
         let logits = greedy.steps[0].logits
         let temps = (c.text("temperature", "temperatures") ?? "0.5,1,2").split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !temps.isEmpty, temps.allSatisfy({ $0 > 0 }) else { throw c.fail("figure \"temperature\": temperatures must be positive numbers separated by commas") }

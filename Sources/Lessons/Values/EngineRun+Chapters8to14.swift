@@ -85,9 +85,16 @@ extension EngineRun {
         let rs = try c.scenario("repeat"), fs = try c.scenario("fact")
         let greedy = try probe.generate(rs, what: c.what, stopAtEnd: false)
         let text = probe.continuation(rs, greedy)
-        let loop = Self.longestLoop(greedy.ids).map { l in
-            Chapter12Values.Loop(text: text, span: Format.code(bundle.tokenizer.decode(Array(greedy.ids[l.start..<(l.start + l.period)]))),
-                                 period: l.period, repeats: l.repeats)
+        // A tight loop if there is one (≥ 3 back-to-back repeats, or 2 of a span of ≥ 3 tokens); otherwise the
+        // decoder's own repetition flag: the first span of ≥ 3 tokens the output writes a second time.
+        var loop: Chapter12Values.Loop? = nil
+        if let l = Self.longestLoop(greedy.ids), l.repeats >= 3 || l.period >= 3 {
+            loop = .init(text: text, span: Format.code(bundle.tokenizer.decode(Array(greedy.ids[l.start..<(l.start + l.period)]))),
+                         period: l.period, repeats: l.repeats, backToBack: true)
+        } else if let flag = greedy.repetition {
+            let seq = greedy.promptIDs + greedy.ids, n = flag.ngram.count
+            let count = (0...(seq.count - n)).filter { Array(seq[$0..<($0 + n)]) == flag.ngram }.count
+            loop = .init(text: text, span: Format.code(bundle.tokenizer.decode(flag.ngram)), period: n, repeats: count, backToBack: false)
         }
         let T = bundle.model.config.contextLength
         let documents = training.validation.split(separator: probe.eot).map(\.count)

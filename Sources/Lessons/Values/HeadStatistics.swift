@@ -70,6 +70,14 @@ public enum HeadStatistics {
         }
     }
 
+    /// The weight a query would give any one key if it spread attention evenly: the mean of
+    /// 1/(i + 1) over the same rows `measure` averages. The baseline for `previous`, `first` and `selfWeight`.
+    public static func uniformShare(windows: [[Int]]) -> Double {
+        var sum = 0.0, n = 0
+        for ids in windows where ids.count >= 3 { for i in 2..<ids.count { sum += 1 / Double(i + 1); n += 1 } }
+        return n == 0 ? 0 : sum / Double(n)
+    }
+
     /// The label of one head: the kind of key with the largest mean weight, if that weight exceeds
     /// `threshold`; otherwise diffuse if the entropy ratio exceeds `diffuseThreshold`; otherwise mixed.
     public static func classifyHeads(_ stats: [HeadStatistic]) -> [HeadKind] {
