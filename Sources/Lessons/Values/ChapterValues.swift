@@ -187,8 +187,11 @@ public struct Chapter3Values {
         public var attnOut: String
         public var mlpOut: String
         public var residOut: String
-        public init(layer: Int, residIn: String, attnOut: String, mlpOut: String, residOut: String) {
-            self.layer = layer; self.residIn = residIn; self.attnOut = attnOut; self.mlpOut = mlpOut; self.residOut = residOut }
+        /// The MLP output is longer than the residual entering the block (the block rewrites more than it keeps).
+        public var mlpDominates: Bool
+        public init(layer: Int, residIn: String, attnOut: String, mlpOut: String, residOut: String, mlpDominates: Bool = false) {
+            self.layer = layer; self.residIn = residIn; self.attnOut = attnOut; self.mlpOut = mlpOut; self.residOut = residOut
+            self.mlpDominates = mlpDominates }
     }
     public var prompt: String
     public var rows: [EmbeddingRow]
@@ -250,8 +253,13 @@ public struct Chapter5Values {
         public var scores: [String]
         public var masked: [String]
         public var weights: [String]
+        /// The same cells joined by spaces, as the lesson prints them (one binding per row).
+        public var scoresLine: String
+        public var maskedLine: String
+        public var weightsLine: String
         public init(query: String, scores: [String], masked: [String], weights: [String]) {
-            self.query = query; self.scores = scores; self.masked = masked; self.weights = weights }
+            self.query = query; self.scores = scores; self.masked = masked; self.weights = weights
+            scoresLine = scores.joined(separator: " "); maskedLine = masked.joined(separator: " "); weightsLine = weights.joined(separator: " ") }
     }
     public var prompt: String
     public var layer: Int
@@ -307,9 +315,12 @@ public struct Chapter6Values {
     public var strongestPrevious: HeadRef
     /// The weight one key would get under uniform attention over the same rows.
     public var uniformShare: String
+    /// Every head puts more than `uniformShare` on the previous token.
+    public var allPreferPrevious: Bool
     public init(prompt: String, windows: Int, windowLength: Int, rows: Int, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
                 diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String, strongestPrevious: HeadRef, uniformShare: String) {
         self.strongestPrevious = strongestPrevious; self.uniformShare = uniformShare
+        self.allPreferPrevious = heads.allSatisfy { (Double($0.previous) ?? 0) > (Double(uniformShare) ?? 1) }
         self.prompt = prompt; self.windows = windows; self.windowLength = windowLength; self.rows = rows; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads
         self.selfHeads = selfHeads; self.diffuseHeads = diffuseHeads; self.threshold = threshold; self.diffuseThreshold = diffuseThreshold }
 }
@@ -354,7 +365,10 @@ public struct Chapter7Values {
             self.parameter = parameter; self.kept = kept; self.keptMass = keptMass; self.drawn = drawn; self.drawnProb = drawnProb; self.seed = seed }
     }
     public struct Sample { public var temperature: String; public var seed: String; public var text: Continuation
-        public init(temperature: String, seed: String, text: Continuation) { self.temperature = temperature; self.seed = seed; self.text = text } }
+        /// The sampled text equals the greedy text.
+        public var sameAsGreedy: Bool
+        public init(temperature: String, seed: String, text: Continuation, sameAsGreedy: Bool = false) {
+            self.temperature = temperature; self.seed = seed; self.text = text; self.sameAsGreedy = sameAsGreedy } }
     public var prompt: String
     public var greedy: Greedy
     public var beam: Beam
@@ -424,6 +438,10 @@ public struct Chapter10Values {
     public var weightCount: String
     /// Weights whose magnitude is below FP16's smallest normal number (they lose mantissa bits).
     public var fp16Subnormal: String
+    /// Some weights are below FP16's smallest normal number.
+    public var hasFP16Subnormal: Bool
+    /// FP16's largest error exceeds BF16's (the tiny weights), though its mean error is smaller.
+    public var fp16WorstIsLarger: Bool
     /// The SFT run (shared with chapter 2).
     public var sft: Chapter2Values.FineTune
     public init(scaling: [ScalePoint], scalingSlope: String, warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
@@ -432,7 +450,9 @@ public struct Chapter10Values {
         self.scaling = scaling; self.scalingSlope = scalingSlope; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
         self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
         self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError
-        self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.fp16Subnormal = fp16Subnormal; self.sft = sft }
+        self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.fp16Subnormal = fp16Subnormal; self.sft = sft
+        self.hasFP16Subnormal = fp16Subnormal != "0"
+        self.fp16WorstIsLarger = (Double(fp16MaxError) ?? 0) > (Double(bf16MaxError) ?? 0) }
 }
 
 /// Ch. 11: what the tiny model can do.
@@ -462,10 +482,13 @@ public struct Chapter12Values {
     /// What happens past the window: tokens a long input loses.
     public var longPromptTokens: Int
     public var droppedTokens: Int
+    /// The long input does not fit (droppedTokens > 0).
+    public var exceeds: Bool
     public var hallucination: Continuation
     public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation) {
         self.greedyText = greedyText; self.loop = loop; self.contextLength = contextLength
-        self.longPromptTokens = longPromptTokens; self.droppedTokens = droppedTokens; self.hallucination = hallucination }
+        self.longPromptTokens = longPromptTokens; self.droppedTokens = droppedTokens; self.hallucination = hallucination
+        self.exceeds = droppedTokens > 0 }
 }
 
 /// Ch. 13: our size against GPT-3's published 175B.

@@ -74,8 +74,10 @@ extension EngineRun {
             let t = trace[name]!
             return Format.fixed((0..<t.shape[0]).map { norm(t.row($0)) }.reduce(0, +) / Double(t.shape[0]))
         }
-        let block = Chapter3Values.Block(layer: layer, residIn: meanNorm(TraceName.residPre(layer: layer)), attnOut: meanNorm(TraceName.attnOut(layer: layer)),
-                                         mlpOut: meanNorm(TraceName.mlpOut(layer: layer)), residOut: meanNorm(TraceName.residPost(layer: layer)))
+        let residIn = meanNorm(TraceName.residPre(layer: layer)), mlpOut = meanNorm(TraceName.mlpOut(layer: layer))
+        let block = Chapter3Values.Block(layer: layer, residIn: residIn, attnOut: meanNorm(TraceName.attnOut(layer: layer)),
+                                         mlpOut: mlpOut, residOut: meanNorm(TraceName.residPost(layer: layer)),
+                                         mlpDominates: Double(mlpOut)! > Double(residIn)!)
         let p = model.config.positional
         return Chapter3Values(prompt: Format.code(s.prompt), rows: rows, learned: p == .learned, sinusoidal: p == .sinusoidal, rope: p == .rope,
                               ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block)
@@ -253,7 +255,8 @@ extension EngineRun {
         let sample = try probe.generate(ss, what: c.what)
         return Chapter7Values(prompt: Format.code(gs.prompt), greedy: .init(text: probe.continuation(gs, greedy), steps: probe.steps(greedy)),
                               beam: beamValues, temperatures: rows, topK: try cut(ks, String(k)), topP: try cut(ps, trimmed(pp)),
-                              sample: .init(temperature: trimmed(st), seed: String(ss.seed ?? 0), text: probe.continuation(ss, sample)))
+                              sample: .init(temperature: trimmed(st), seed: String(ss.seed ?? 0), text: probe.continuation(ss, sample),
+                                            sameAsGreedy: sample.ids == greedy.ids))
     }
 }
 

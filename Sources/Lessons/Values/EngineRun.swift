@@ -11,7 +11,7 @@ import TinyGPT
 ///
 /// Chapters 2 and 10 need `experiments/finetune.json` and `experiments/scaling.json`; when they
 /// are missing, `values` throws a `UserError` naming the file and the chapter.
-public struct EngineRun: LessonRun {
+public struct EngineRun: LessonRun, Sendable {
     /// The model, tokenizer and training log.
     public var bundle: ModelBundle
     /// Scaling and fine-tuning results (`<model>/experiments/`).
