@@ -20,6 +20,16 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case pipeline
     // Walkthrough stages: one frame per call, `frame` = 1…frames.
     case tokenTrip, maskedAttentionStep, multiHeadStep, generationStep
+    // Added with the renderer (issue 4): the prompt as tokens, and the residual stream's norms.
+    case tokenization, residualStream
+
+    /// Walkthrough stages draw one frame per call (`frame` = 1…`frames`); without `frame`, all.
+    public var isWalkthrough: Bool {
+        switch self {
+        case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: true
+        default: false
+        }
+    }
 
     /// Parameter names this stage understands (besides `frame` and `frames` for walkthrough stages).
     public var parameters: Set<String> {
@@ -57,6 +67,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .contextLimit: []
         case .pipeline: []
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: ["layer", "head"]
+        case .tokenization: []
+        case .residualStream: []
         }
     }
 }
