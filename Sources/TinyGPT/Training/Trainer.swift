@@ -25,6 +25,15 @@ public struct TrainSummary: Sendable {
     public var seconds: Double
 }
 
+/// A corpus made ready for training: its documents, the tokenizer trained on them, and the
+/// `<|endoftext|>`-separated train and validation token streams.
+public struct TrainingData: Sendable {
+    public var documents: [String]
+    public var tokenizer: Tokenizer
+    public var train: [Int]
+    public var validation: [Int]
+}
+
 /// Trains the tokenizer and then the model on a corpus: next-token cross-entropy, AdamW, global-norm
 /// clipping, warm-up + cosine schedule, seeded initialisation and batches, a held-out set of
 /// documents for the validation loss. Same config and seed → same checkpoint bytes.
@@ -48,25 +57,59 @@ public enum Trainer {
                            progress: (TrainProgress) -> Void = { _ in }) throws(UserError) -> TrainSummary {
         try config.validate()
         try prepareOutput(output)
+        let data = try prepare(config: config, configDirectory: configDirectory)
+        var modelConfig = config.model
+        modelConfig.vocabSize = data.tokenizer.vocabSize
+        let model = GPT(config: modelConfig, seed: config.seed)
+        let start = Date()
+        let log = optimize(model, train: data.train, validation: data.validation, config: config, progress: progress)
+        let seconds = Date().timeIntervalSince(start)
+
+        try data.tokenizer.write(to: output.appendingPathComponent("tokenizer.json"))
+        try AtomicFile.write(TrainLog.encode(log), to: output.appendingPathComponent("train-log.jsonl"))
+        try Checkpoint.save(config: modelConfig, parameters: model.parameters, to: output.appendingPathComponent("model.safetensors"))
+
+        let final = finalLosses(log, evalInterval: config.evalInterval)
+        return TrainSummary(parameters: model.layout.count,
+                            corpusBytes: data.documents.reduce(0) { $0 + $1.utf8.count }, documents: data.documents.count,
+                            trainTokens: data.train.count, valTokens: data.validation.count, steps: config.steps,
+                            finalTrainLoss: final.train, finalValLoss: final.validation, seconds: seconds)
+    }
+
+    /// Reads the config's corpus, trains the tokenizer on it (`config.model.vocabSize`) and splits
+    /// the documents into train and validation streams long enough for `config.model.contextLength`.
+    public static func prepare(config: TrainConfig, configDirectory: URL) throws(UserError) -> TrainingData {
         let corpusURL = URL(fileURLWithPath: config.corpus, relativeTo: configDirectory).standardizedFileURL
         let documents = try Corpus.load(directory: corpusURL)
         let tokenizer = Tokenizer.train(documents: documents, vocabSize: config.model.vocabSize)
-        var modelConfig = config.model
-        modelConfig.vocabSize = tokenizer.vocabSize
         let (trainStream, valStream) = split(documents: documents, tokenizer: tokenizer, valFraction: config.valFraction, seed: config.seed)
-        let T = modelConfig.contextLength, B = config.batchSize
+        let T = config.model.contextLength
         guard trainStream.count > T + 1, valStream.count > T + 1 else {
             throw UserError("\(corpusURL.path): corpus too small: the train and validation streams need more than \(T + 1) tokens each (have \(trainStream.count) and \(valStream.count))")
         }
+        return TrainingData(documents: documents, tokenizer: tokenizer, train: trainStream, validation: valStream)
+    }
 
-        let model = GPT(config: modelConfig, seed: config.seed)
+    /// The one training loop: trains `model` in place on windows of `model.config.contextLength`
+    /// tokens drawn from `train` (seeded by `config.seed`) and returns one log entry per step.
+    ///
+    /// It starts from whatever parameters `model` holds (a fresh initialisation for pre-training,
+    /// a trained checkpoint for fine-tuning). Of `config` it uses only the optimisation settings
+    /// (steps, batch size, schedule, AdamW, clipping, seed, evaluation); the model's shape is the
+    /// model's own. With a `validation` stream, the mean loss over `config.evalBatches` fixed
+    /// batches is measured at the first step, every `config.evalInterval` steps and the last step.
+    /// Both streams must hold more than `contextLength + 1` tokens (a programming error otherwise).
+    public static func optimize(_ model: GPT, train trainStream: [Int], validation valStream: [Int]?, config: TrainConfig,
+                                progress: (TrainProgress) -> Void = { _ in }) -> [TrainLogEntry] {
+        let T = model.config.contextLength, B = config.batchSize
+        precondition(trainStream.count > T + 1 && (valStream?.count ?? .max) > T + 1, "token streams must hold more than T + 1 tokens")
         let ws = TrainingWorkspace(model: model, batchSize: B, sequenceLength: T)
         let optimizer = AdamW(layout: model.layout, beta1: config.beta1, beta2: config.beta2, weightDecay: config.weightDecay)
         let schedule = LearningRateSchedule(peak: config.learningRate, floor: config.minLearningRate,
                                             warmupSteps: config.warmupSteps, totalSteps: config.steps)
         var batchRNG = SplitMix64(seed: config.seed &+ 1)
         var valRNG = SplitMix64(seed: config.seed &+ 2)
-        let valOffsets = (0..<(config.evalBatches * B)).map { _ in valRNG.nextInt(below: valStream.count - T - 1) }
+        let valOffsets = valStream.map { val in (0..<(config.evalBatches * B)).map { _ in valRNG.nextInt(below: val.count - T - 1) } } ?? []
         var inputs = [Int](repeating: 0, count: B * T), targets = inputs
 
         func fill(_ stream: [Int], _ offsets: [Int]) {
@@ -78,7 +121,7 @@ public enum Trainer {
             }
             ws.load(inputs: inputs, targets: targets)
         }
-        func validationLoss() -> Float {
+        func validationLoss(_ valStream: [Int]) -> Float {
             var total: Float = 0
             for i in 0..<config.evalBatches {
                 fill(valStream, Array(valOffsets[(i * B)..<((i + 1) * B)]))
@@ -99,29 +142,26 @@ public enum Trainer {
             let lr = schedule.rate(at: step)
             let (norm, clipped) = optimizer.update(model, ws, lr: lr, clip: config.gradClip)
             let last = step == config.steps - 1
-            let val: Float? = (step + 1) % config.evalInterval == 0 || last || step == 0 ? validationLoss() : nil
+            let measure = (step + 1) % config.evalInterval == 0 || last || step == 0
+            let val: Float? = measure ? valStream.map(validationLoss) : nil
             log.append(TrainLogEntry(step: step + 1, trainLoss: loss, valLoss: val, learningRate: lr, gradNorm: norm, clipped: clipped))
             let elapsed = Date().timeIntervalSince(start)
             progress(TrainProgress(step: step + 1, steps: config.steps, loss: loss, valLoss: val, learningRate: lr,
                                    tokensPerSecond: Double((step + 1) * B * T) / max(elapsed, 1e-9), elapsed: elapsed))
         }
-        let seconds = Date().timeIntervalSince(start)
+        return log
+    }
 
-        try tokenizer.write(to: output.appendingPathComponent("tokenizer.json"))
-        try AtomicFile.write(TrainLog.encode(log), to: output.appendingPathComponent("train-log.jsonl"))
-        try Checkpoint.save(config: modelConfig, parameters: model.parameters, to: output.appendingPathComponent("model.safetensors"))
-
+    /// The model card's two numbers from a log: the mean training loss over the last
+    /// `evalInterval` steps and the last measured validation loss (NaN when none was measured).
+    public static func finalLosses(_ log: [TrainLogEntry], evalInterval: Int) -> (train: Float, validation: Float) {
         let lastVal = log.last(where: { $0.valLoss != nil })?.valLoss ?? .nan
-        let tail = log.suffix(max(1, config.evalInterval))
-        return TrainSummary(parameters: model.layout.count,
-                            corpusBytes: documents.reduce(0) { $0 + $1.utf8.count }, documents: documents.count,
-                            trainTokens: trainStream.count, valTokens: valStream.count, steps: config.steps,
-                            finalTrainLoss: tail.map(\.trainLoss).reduce(0, +) / Float(tail.count),
-                            finalValLoss: lastVal, seconds: seconds)
+        let tail = log.suffix(max(1, evalInterval))
+        return (tail.map(\.trainLoss).reduce(0, +) / Float(max(1, tail.count)), lastVal)
     }
 
     /// Creates the output folder and proves it writable before minutes of training.
-    static func prepareOutput(_ output: URL) throws(UserError) {
+    public static func prepareOutput(_ output: URL) throws(UserError) {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: output.path, isDirectory: &isDir), !isDir.boolValue {
