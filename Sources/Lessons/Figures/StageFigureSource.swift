@@ -9,19 +9,31 @@ import Figures
 /// Captions and alt text of chapter figures come from `lessons.json` (already filled with the
 /// run's numbers); walkthrough frames use the stage's own per-frame caption and alt text.
 /// Walkthrough stages are rendered once for all frames and served frame by frame.
-public final class StageFigureSource: FigureSource {
+public final class StageFigureSource: FigureSource, @unchecked Sendable {
     let run: EngineRun
     let pngScale: Double
     let theme: Theme
     private var renderers: [Language: StageRenderer] = [:]
     private var frames: [String: [StageFigure]] = [:]
+    /// Guards the dictionaries; `sessionLocks` serialise each language's renderer (it memoises runs).
     private let lock = NSLock()
+    private let sessionLocks: [Language: NSLock] = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, NSLock()) })
+
+    /// Figures are drawn under a per-language lock and encoded outside it, so two threads overlap.
+    public var isThreadSafe: Bool { true }
 
     /// A source over the run's model, experiments and training config.
     public init(run: EngineRun, pngScale: Double = 2, theme: Theme = .light) {
         self.run = run
         self.pngScale = pngScale
         self.theme = theme
+    }
+
+    /// Runs `body` with the language's renderer, one caller at a time per language.
+    func withRenderer<T>(_ language: Language, _ body: (StageRenderer) throws(UserError) -> T) throws(UserError) -> T {
+        let l = sessionLocks[language]!
+        l.lock(); defer { l.unlock() }
+        return try body(renderer(language))
     }
 
     func renderer(_ language: Language) -> StageRenderer {
@@ -55,6 +67,15 @@ public final class StageFigureSource: FigureSource {
 
     /// Draws one figure or walkthrough frame.
     public func render(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure {
+        try draw(figure, language: language, images: true)
+    }
+
+    /// Caption and alt text only (no PNG/SVG encoding).
+    public func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure {
+        try draw(figure, language: language, images: false)
+    }
+
+    func draw(_ figure: FigureSpec, language: Language, images: Bool) throws(UserError) -> RenderedFigure {
         let what = figure.chapter == 0 ? "walkthrough \(figure.id)" : "chapter \(figure.chapter): figure \"\(figure.id)\""
         let drawn: StageFigure
         do throws(UserError) {
@@ -66,16 +87,17 @@ public final class StageFigureSource: FigureSource {
                 }
                 drawn = all[frame - 1]
             } else {
-                let figures = try renderer(language).render(request(figure))
+                let r = request(figure)
+                let figures = try withRenderer(language) { renderer throws(UserError) in try renderer.render(r) }
                 guard let first = figures.first else { throw UserError("the stage drew nothing") }
                 drawn = first
             }
         } catch { throw UserError("\(what): \(error.message)") }
-        let png: Data, svg: Data
-        do {
+        var png = Data(), svg = Data()
+        if images { do {
             png = try drawn.drawing.png(scale: pngScale)
             svg = try drawn.drawing.svg()
-        } catch { throw UserError("\(what): cannot be drawn (\(error))") }
+        } catch { throw UserError("\(what): cannot be drawn (\(error))") } }
         return RenderedFigure(png: png, svg: svg, caption: figure.caption.isEmpty ? drawn.caption : figure.caption,
                               alt: figure.alt.isEmpty ? drawn.alt : figure.alt)
     }
@@ -86,7 +108,8 @@ public final class StageFigureSource: FigureSource {
         lock.lock()
         if let cached = frames[key] { lock.unlock(); return cached }
         lock.unlock()
-        let all = try renderer(language).render(request(figure))
+        let r = request(figure)
+        let all = try withRenderer(language) { renderer throws(UserError) in try renderer.render(r) }
         lock.lock(); frames[key] = all; lock.unlock()
         return all
     }
