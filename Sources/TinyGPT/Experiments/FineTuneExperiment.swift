@@ -16,7 +16,7 @@ public struct FineTuneSettings: Equatable, Sendable {
     /// Tokens of the greedy continuations.
     public var maxTokens: Int
 
-    public init(prompt: String = "我今天很", steps: Int = 40, batchSize: Int = 8, learningRate: Float = 3e-4,
+    public init(prompt: String = "我今天很", steps: Int = 60, batchSize: Int = 8, learningRate: Float = 1e-4,
                 gradClip: Float = 1, seed: UInt64 = 1337, maxTokens: Int = 32) {
         self.prompt = prompt
         self.steps = steps
