@@ -423,6 +423,8 @@ public struct Chapter10Values {
     public var scaling: [ScalePoint]
     /// Fitted slope of log loss against log parameters.
     public var scalingSlope: String
+    /// Every larger model reached a lower validation loss than every smaller one.
+    public var scalingMonotone: Bool
     public var warmupSteps: Int
     public var totalSteps: Int
     public var peakLR: String
@@ -447,7 +449,8 @@ public struct Chapter10Values {
     public init(scaling: [ScalePoint], scalingSlope: String, warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
                 clip: String, clippedSteps: Int, medianGradNorm: String, fp16MaxError: String, fp16MeanError: String,
                 bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune) {
-        self.scaling = scaling; self.scalingSlope = scalingSlope; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
+        self.scaling = scaling; self.scalingSlope = scalingSlope
+        self.scalingMonotone = zip(scaling, scaling.dropFirst()).allSatisfy { (Double($0.loss) ?? 0) > (Double($1.loss) ?? 0) }; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
         self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
         self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError
         self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.fp16Subnormal = fp16Subnormal; self.sft = sft
