@@ -8,7 +8,7 @@ struct GPTX: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gptx",
         abstract: "A real, tiny GPT, trained here and drawn stage by stage: figures, lessons, walkthroughs.",
-        subcommands: [Train.self, Generate.self, TraceCommand.self, Tokenize.self, Bench.self, Experiment.self])
+        subcommands: [Train.self, Generate.self, TraceCommand.self, Tokenize.self, Render.self, Bench.self, Experiment.self, LessonsCommand.self, SiteCommand.self])
 
     /// Runs the command; bad input is one line on stderr and exit status 2, never a crash.
     static func main() {

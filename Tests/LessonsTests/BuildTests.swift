@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TinyGPT
+import Figures
 @testable import Lessons
 
 @Suite struct BuildTests {

@@ -1,5 +1,6 @@
 import Foundation
 import TinyGPT
+import Figures
 @testable import Lessons
 
 /// A deterministic stand-in for the real model run: fixed dimensions, one token per character,
@@ -26,15 +27,16 @@ struct FakeRun: LessonRun {
             ch3: Chapter3Values(prompt: Format.code("我爱"), rows: [.init(position: 0, token: Format.code("我"), id: 5, preview: "0.10, −0.20, …", norm: "1.000")],
                                 learned: true, sinusoidal: false, rope: false, ropeExample: .init(position: 3, pair: 0, angle: "3.000"),
                                 block: .init(layer: 0, residIn: "1.0", attnOut: "0.5", mlpOut: "0.7", residOut: "1.4")),
-            ch4: Chapter4Values(next: dist, primerWords: [.init(word: Format.code("开心"), singleToken: false, prob: "0.001", rank: 40)], code: cont,
+            ch4: Chapter4Values(next: dist, primerWords: [.init(word: Format.code("开心"), primerProb: "0.4", singleToken: false, prob: "0.001", rank: 40)], code: cont,
                                 chain: .init(sentence: Format.code("我爱"), steps: [step], product: "0.500", logSum: step.logProb), pca: .init(tokens: 200, explained: "30.0%")),
             ch5: Chapter5Values(prompt: Format.code("我爱"), layer: 0, head: 0, tokens: [Format.code("我"), Format.code("爱")],
                                 rows: [.init(query: Format.code("我"), scores: ["0.1", "0.2"], masked: ["0.1", "−∞"], weights: ["1.000", "0.000"])],
                                 w21: "0.400", w22: "0.600", futureShare: "35.0%"),
-            ch6: Chapter6Values(prompt: Format.code("人工"), heads: [head], previousHeads: [HeadRef(layer: 0, head: 1, score: "0.800")], firstHeads: [],
-                                selfHeads: [], diffuseHeads: [], threshold: "0.5", diffuseThreshold: "0.9"),
+            ch6: Chapter6Values(prompt: Format.code("人工"), windows: 16, windowLength: 32, rows: 480, heads: [head], previousHeads: [HeadRef(layer: 0, head: 1, score: "0.800")], firstHeads: [],
+                                selfHeads: [], diffuseHeads: [], threshold: "0.5", diffuseThreshold: "0.9",
+                                strongestPrevious: HeadRef(layer: 0, head: 1, score: "0.800"), uniformShare: "0.085"),
             ch7: Chapter7Values(prompt: Format.code("人工智能是"), greedy: .init(text: cont, steps: [step]),
-                                beam: .init(width: 3, text: cont, logProb: "−3.0", greedyLogProb: "−3.5", beatGreedy: true),
+                                beam: .init(width: 3, text: cont, logProb: "−3.0", greedyLogProb: "−3.5", tokens: 2, greedyTokens: 2, beatGreedy: true, sameAsGreedy: false),
                                 temperatures: [.init(t: "0.5", top1: Format.code("a"), top1Prob: "0.9", entropy: "0.2")], topK: cut, topP: cut,
                                 sample: .init(temperature: "0.8", seed: "7", text: cont)),
             ch8: Chapter8Values(sequences: 4, length: 8, positions: [.init(position: 0, target: Format.code("爱"), prob: "0.2", loss: "1.6")], meanLoss: "2.0",
@@ -42,7 +44,7 @@ struct FakeRun: LessonRun {
             ch9: Chapter9Values(length: 6, causalVisible: 21, bidirectionalVisible: 36, causalShare: Format.percent(21.0 / 36.0)),
             ch10: Chapter10Values(scaling: [.init(name: "tiny", parameters: "10,000", loss: "3.0")], scalingSlope: "−0.10", warmupSteps: 10, totalSteps: 100,
                                   peakLR: "0.003", finalLR: "0.0003", clip: "1.0", clippedSteps: 5, medianGradNorm: "0.4",
-                                  fp16MaxError: "4.9e-04", fp16MeanError: "1.0e-04", bf16MaxError: "3.9e-03", bf16MeanError: "1.0e-03", weightCount: "123,456", sft: ft),
+                                  fp16MaxError: "4.9e-04", fp16MeanError: "1.0e-04", bf16MaxError: "3.9e-03", bf16MeanError: "1.0e-03", weightCount: "123,456", fp16Subnormal: "12", sft: ft),
             ch11: Chapter11Values(story: cont, code: cont),
             ch12: Chapter12Values(greedyText: cont, loop: .init(text: cont, span: Format.code("我喜欢"), period: 3, repeats: 4), contextLength: 64,
                                   longPromptTokens: 80, droppedTokens: 16, hallucination: cont),

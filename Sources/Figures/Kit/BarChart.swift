@@ -25,11 +25,18 @@ public struct BarChart: Figure, Hashable, Sendable {
     public var valueTitle: String?
     public var categoryTitle: String?
     public var showValues: Bool
+    /// Dashed horizontal lines across the plot (a mean, a uniform guess), labelled at the right.
+    public var references: [LineChart.Threshold]
+    /// Significant digits of the value printed above each bar.
+    public var digits: Int
 
     /// Creates a bar chart; `values` must be finite and ≥ 0 for a 0-based axis.
     public init(labels: [String], values: [Double], highlighted: Int? = nil, cutoffs: [Cutoff] = [],
-                valueTitle: String? = nil, categoryTitle: String? = nil, showValues: Bool = true)
+                valueTitle: String? = nil, categoryTitle: String? = nil, showValues: Bool = true,
+                references: [LineChart.Threshold] = [], digits: Int = 2)
     {
+        self.references = references
+        self.digits = digits
         self.labels = labels
         self.values = values
         self.highlighted = highlighted
@@ -43,7 +50,7 @@ public struct BarChart: Figure, Hashable, Sendable {
         let n = values.count
         guard n > 0 else { return [] }
         let fs = theme.tickSize, line = fs * 1.3
-        let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true)
+        let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true, extra: references.map(\.value))
         let natural = labels.map { Fonts.width($0, size: fs) }.max() ?? 0
         // Guess the slot width to choose flat or upright category labels.
         let guessSlot = (frame.width - 40) / Double(n)
@@ -69,7 +76,7 @@ public struct BarChart: Figure, Hashable, Sendable {
             let y = pf.yPosition(axis, values[i])
             let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : theme.seriesColor(0)
             out.append(.rect(Rect(x: x, y: y, width: barW, height: plot.maxY - y), fill: color))
-            let s = NumberFormat.short(values[i])
+            let s = NumberFormat.short(values[i], digits: digits)
             if showValues, Fonts.width(s, size: valueSize) <= slot - 1, y - valueSize * 1.1 >= frame.minY + top {
                 out.append(.text(Label(s, at: Point(x: x + barW / 2, y: y - 2), size: valueSize,
                                        weight: i == highlighted ? .bold : .regular, color: theme.muted,
@@ -77,6 +84,17 @@ public struct BarChart: Figure, Hashable, Sendable {
             }
         }
         out += pf.baseline()
+        for r in references {
+            let y = pf.yPosition(axis, r.value)
+            out.append(.path(.line(from: Point(x: plot.minX, y: y), to: Point(x: plot.maxX, y: y)),
+                             stroke: Stroke(color: theme.foreground, width: 1, dash: [5, 3])))
+            let t = Fonts.elide(r.label, toWidth: plot.width / 2, size: fs)
+            let w = Fonts.width(t, size: fs) + 4
+            out.append(.rect(Rect(x: plot.maxX - w - 2, y: y - fs * 1.25, width: w, height: fs * 1.15),
+                             fill: theme.background.withAlpha(0.85)))
+            out.append(.text(Label(t, at: Point(x: plot.maxX - 4, y: y - 2), size: fs, color: theme.foreground,
+                                   horizontal: .trailing, vertical: .bottom)))
+        }
         let kept = rotated ? Thinning.indices(count: n, spacing: slot, minSpacing: line) : Array(0..<n)
         for i in kept where i < labels.count {
             let x = plot.minX + (Double(i) + 0.5) * slot

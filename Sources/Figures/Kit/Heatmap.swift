@@ -35,14 +35,26 @@ public struct Heatmap: Figure, Hashable, Sendable {
     public var maximumCellSize: Double
     /// Off for small multiples that share one scale.
     public var showColorBar: Bool
+    /// Text to show in cells instead of the formatted value (`cellLabels[row][column]`); an
+    /// empty list (the default) shows the values. Used when colour and number differ, e.g.
+    /// colour by log₁₀ of a norm but print the norm.
+    public var cellLabels: [[String]]
+    /// Rows outlined in the theme's highlight colour (the query row being computed).
+    public var highlightedRows: [Int]
+    /// Cell borders in the grid colour instead of the background (for fills close to the page).
+    public var outlineCells: Bool
 
     /// Creates a heatmap; labels may be fewer than rows/columns (missing ones are blank).
     public init(values: [[Double]], rowLabels: [String] = [], columnLabels: [String] = [],
                 coloring: Coloring = .sequential(), rowTitle: String? = nil, columnTitle: String? = nil,
                 colorBarTitle: String? = nil, showValues: Bool = true, digits: Int = 2,
-                maximumCellSize: Double = 56, showColorBar: Bool = true)
+                maximumCellSize: Double = 56, showColorBar: Bool = true, cellLabels: [[String]] = [],
+                highlightedRows: [Int] = [], outlineCells: Bool = false)
     {
+        self.outlineCells = outlineCells
         self.showColorBar = showColorBar
+        self.cellLabels = cellLabels
+        self.highlightedRows = highlightedRows
         self.values = values
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels
@@ -116,7 +128,8 @@ public struct Heatmap: Figure, Hashable, Sendable {
         let gx = left + rowTitleArea + rowLabelW + pad, gy = top + colTitleArea + header
 
         var out: [Primitive] = []
-        let separator = cell >= 10 ? Stroke(color: theme.background, width: 0.75) : nil
+        let separator = outlineCells ? Stroke(color: theme.grid, width: 0.75)
+            : cell >= 10 ? Stroke(color: theme.background, width: 0.75) : nil
         for r in 0..<rows {
             for c in 0..<values[r].count {
                 let v = values[r][c]
@@ -133,11 +146,17 @@ public struct Heatmap: Figure, Hashable, Sendable {
                 let fill = scale.color(for: v)
                 out.append(.rect(rect, fill: fill, stroke: separator))
                 if showValues {
-                    out += cellText(NumberFormat.short(v, digits: digits), rect, theme.textColor(on: fill), theme)
+                    let text = r < cellLabels.count && c < cellLabels[r].count ? cellLabels[r][c]
+                        : NumberFormat.short(v, digits: digits)
+                    out += cellText(text, rect, theme.textColor(on: fill), theme)
                 }
             }
         }
 
+        for r in highlightedRows where r >= 0 && r < rows {
+            out.append(.rect(Rect(x: gx, y: gy + Double(r) * cell, width: gridWidth, height: cell),
+                             stroke: Stroke(color: theme.highlight, width: 2)))
+        }
         // Row labels, right-aligned against the grid; thinned when rows are shorter than a line.
         for r in Thinning.indices(count: rows, spacing: cell, minSpacing: line) {
             let text = Fonts.elide(label(rowLabels, r), toWidth: rowLabelW, size: fs)

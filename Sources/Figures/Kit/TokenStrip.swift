@@ -11,14 +11,20 @@ public struct TokenStrip: Figure, Hashable, Sendable {
     public var values: [Double]
     public var coloring: Heatmap.Coloring
     public var highlighted: Int?
+    /// Tokens drawn with a tinted fill and a highlight outline (a repeated n-gram, the new token).
+    public var marked: Set<Int>
+    /// Tokens drawn faded (outside the context window, not yet generated).
+    public var faded: Set<Int>
     /// Show spaces as "␣" and newlines as "\n".
     public var visibleWhitespace: Bool
 
     /// Creates a token strip; `ids` and `values` may be empty.
     public init(tokens: [String], ids: [Int] = [], values: [Double] = [],
                 coloring: Heatmap.Coloring = .sequential(), highlighted: Int? = nil,
-                visibleWhitespace: Bool = true)
+                visibleWhitespace: Bool = true, marked: Set<Int> = [], faded: Set<Int> = [])
     {
+        self.marked = marked
+        self.faded = faded
         self.tokens = tokens
         self.ids = ids
         self.values = values
@@ -50,10 +56,15 @@ public struct TokenStrip: Figure, Hashable, Sendable {
             let box = Rect(x: x, y: y, width: w, height: boxH)
             var fill = theme.panel
             if let scale, i < values.count, values[i].isFinite { fill = scale.color(for: values[i]) }
-            let stroke = i == highlighted ? Stroke(color: theme.highlight, width: 2)
+            if marked.contains(i) { fill = theme.highlight.withAlpha(0.22).over(theme.background) }
+            let stroke = i == highlighted || marked.contains(i) ? Stroke(color: theme.highlight, width: 2)
                 : Stroke(color: theme.grid, width: 0.75)
-            out.append(.rect(box, fill: fill, stroke: stroke, cornerRadius: 3))
-            out.append(.text(Label(shown, at: box.center, size: fs, color: theme.textColor(on: fill),
+            let isFaded = faded.contains(i)
+            out.append(.rect(box, fill: isFaded ? theme.background : fill,
+                             stroke: isFaded ? Stroke(color: theme.excluded, width: 0.75, dash: [2, 2]) : stroke,
+                             cornerRadius: 3))
+            out.append(.text(Label(shown, at: box.center, size: fs,
+                                   color: isFaded ? theme.excluded : theme.textColor(on: fill),
                                    horizontal: .center, vertical: .middle)))
             if !idText.isEmpty {
                 out.append(.text(Label(idText, at: Point(x: box.midX, y: box.maxY + 2), size: idSize,

@@ -42,6 +42,13 @@ public struct Color: Hashable, Sendable {
               blue: blue + (other.blue - blue) * t, alpha: alpha + (other.alpha - alpha) * t)
     }
 
+    /// This colour composited over an opaque `background` (an opaque result, so text contrast
+    /// can be judged from it).
+    public func over(_ background: Color) -> Color {
+        Color(red: red * alpha + background.red * (1 - alpha), green: green * alpha + background.green * (1 - alpha),
+              blue: blue * alpha + background.blue * (1 - alpha))
+    }
+
     /// WCAG relative luminance (0 black … 1 white); picks readable text over a fill.
     public var luminance: Double {
         func lin(_ c: Double) -> Double { c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }

@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 
 /// Builds the lessons: `output/<lang>/NN-slug.md` for all 14 chapters, their figures,
@@ -19,6 +20,8 @@ public struct LessonBuilder {
     public var figures: any FigureSource
     /// If set, every code reference must name a file under this root that declares the symbol.
     public var sourceRoot: URL?
+    /// Threads that draw figures (when the figure source is thread-safe); the output does not depend on it.
+    public var threads: Int = 2
 
     /// A builder over a lessons folder, a run and a figure source.
     public init(lessonsDirectory: URL, run: any LessonRun, figures: any FigureSource, sourceRoot: URL? = nil) {
@@ -40,7 +43,9 @@ public struct LessonBuilder {
     }
 
     /// Builds every chapter in `languages` plus the walkthroughs, then swaps them into `outputDirectory`.
-    public func build(languages: [Language], outputDirectory: URL) throws(UserError) {
+    /// Returns what every lesson printed, key by key, for checks.
+    @discardableResult
+    public func build(languages: [Language], outputDirectory: URL) throws(UserError) -> BuildReport {
         let languages = Array(Set(languages)).sorted()
         guard !languages.isEmpty else { throw UserError("no language given: allowed \(Language.allCases.map(\.rawValue).joined(separator: ", "))") }
         let config = try loadConfig()
@@ -51,11 +56,30 @@ public struct LessonBuilder {
         }
         let values = try run.values(config: config)
         let stage = try StagedOutput(output: outputDirectory)
+        var report = BuildReport()
         do {
+            // Every figure of every language and every walkthrough frame is drawn in one batch (in parallel
+            // when the source allows), then the lessons are written in order.
+            var chapterJobs: [Language: [ChapterJob]] = [:]
+            var jobs: [RenderJob] = []
             for language in languages {
-                try buildLanguage(language, languages: languages, config: config, values: values, templates: templates[language]!, stage: stage)
+                let js = try self.chapterJobs(language, languages: languages, config: config, values: values, templates: templates[language]!)
+                chapterJobs[language] = js
+                jobs += js.flatMap { $0.specs.map { RenderJob(spec: $0, language: language, images: true) } }
             }
-            try buildWalkthroughs(config: config, languages: languages, stage: stage)
+            let walkJobs = walkthroughJobs(config: config, languages: languages)
+            let drawn = try renderAll(jobs + walkJobs)
+            var at = 0
+            for language in languages {
+                let js = chapterJobs[language]!
+                let perChapter = js.map { job -> [RenderedFigure] in
+                    defer { at += job.specs.count }
+                    return Array(drawn[at..<(at + job.specs.count)])
+                }
+                report.bindings[language] = try finishLanguage(language, jobs: js, drawn: perChapter, languages: languages, config: config,
+                                                               templates: templates[language]!, stage: stage)
+            }
+            try finishWalkthroughs(config: config, languages: languages, drawn: Array(drawn[at...]), stage: stage)
             let shown = outputDirectory.standardizedFileURL.lastPathComponent
             try OutputChecks.checkChapters(in: stage.staging, config: config, languages: languages, display: shown)
             try OutputChecks.checkLinks(in: stage.staging, display: shown)
@@ -64,13 +88,52 @@ public struct LessonBuilder {
             stage.discard()
             throw error
         }
+        return report
+    }
+
+    /// Builds one configured walkthrough (`name`) for another prompt into `outputDirectory/walkthroughs/<name>/`,
+    /// leaving everything else in the output as it is.
+    public func buildWalkthrough(name: String, prompt: String, languages: [Language], outputDirectory: URL) throws(UserError) {
+        let languages = Array(Set(languages)).sorted()
+        var config = try loadConfig()
+        guard var walk = config.walkthroughs.first(where: { $0.name == name }) else {
+            throw UserError("walkthrough \"\(name)\" is not configured in \(configName): known walkthroughs are \(config.walkthroughs.map(\.name).joined(separator: ", "))")
+        }
+        walk.scenario.prompt = prompt
+        config.walkthroughs = [walk]
+        let count: Int
+        do { count = try run.tokenCount(prompt) } catch { throw UserError("--prompt: \(error.message)") }
+        if count == 0 { throw UserError("--prompt is empty: it needs at least one token") }
+        if count + walk.scenario.maxNewTokens > run.facts.contextLength {
+            throw UserError("--prompt is \(count) tokens + \(walk.scenario.maxNewTokens) new, but the model reads at most \(run.facts.contextLength) tokens")
+        }
+        let stage = try StagedOutput(output: outputDirectory)
+        do {
+            try buildWalkthroughs(config: config, languages: languages, stage: stage)
+            try stage.commit(entries: ["walkthroughs/\(name)"])
+        } catch {
+            stage.discard()
+            throw error
+        }
     }
 
     // MARK: Chapters
 
-    func buildLanguage(_ language: Language, languages: [Language], config: LessonConfig, values: RunValues, templates: TemplateSet, stage: StagedOutput) throws(UserError) {
+    /// One chapter of one language, ready for its figures: the template context and the figure specs.
+    struct ChapterJob {
+        var language: Language
+        var chapter: ChapterConfig
+        var context: [String: Any]
+        var specs: [FigureSpec]
+        var bound: [Binding]
+        var what: String
+    }
+
+    /// Contexts and figure specs of every chapter of one language (captions and alt text rendered).
+    func chapterJobs(_ language: Language, languages: [Language], config: LessonConfig, values: RunValues, templates: TemplateSet) throws(UserError) -> [ChapterJob] {
         let lang = language.rawValue
         let toc = config.chapters.map { ["number": String($0.number), "title": $0.title[lang]!, "file": $0.baseName + ".md"] as [String: Any] }
+        var jobs: [ChapterJob] = []
         for (index, chapter) in config.chapters.enumerated() {
             let what = "\(templates.displayDirectory)/\(chapter.baseName).md.mustache: chapter \(chapter.number)"
             var context = baseContext(language: language, toc: toc, config: config, builtLanguages: languages)
@@ -86,32 +149,54 @@ public struct LessonBuilder {
             }
             context["code"] = code
             context["ch\(chapter.number)"] = values.chapter(chapter.number)
-            var fig: [String: Any] = [:]
-            for (n, figure) in chapter.figures.enumerated() {
+            var bound: [Binding] = []
+            var specs: [FigureSpec] = []
+            for figure in chapter.figures {
                 let figWhat = "\(configName): chapter \(chapter.number): figure \"\(figure.id)\""
-                let spec = FigureSpec(
+                let caption = try TemplateSet.renderStringRecording(figure.caption[lang]!, context: context, what: "\(figWhat): caption (\(lang))")
+                let alt = try TemplateSet.renderStringRecording(figure.alt[lang]!, context: context, what: "\(figWhat): alt text (\(lang))")
+                bound += caption.bound + alt.bound
+                specs.append(FigureSpec(
                     fileStem: String(format: "%02d-", chapter.number) + kebab(figure.id),
                     chapter: chapter.number, id: figure.id, stage: FigureStage(rawValue: figure.stage)!,
                     parameters: figure.parameters.mapValues(\.text),
                     scenario: try figure.scenario.map { id throws(UserError) in try chapter.scenario(id) },
-                    caption: try TemplateSet.renderString(figure.caption[lang]!, context: context, what: "\(figWhat): caption (\(lang))"),
-                    alt: try TemplateSet.renderString(figure.alt[lang]!, context: context, what: "\(figWhat): alt text (\(lang))"))
-                let drawn = try figures.render(spec, language: language)
+                    caption: caption.text, alt: alt.text))
+            }
+            jobs.append(ChapterJob(language: language, chapter: chapter, context: context, specs: specs, bound: bound, what: what))
+        }
+        return jobs
+    }
+
+    /// Writes one language's figures, lessons and README from its jobs and their drawn figures.
+    func finishLanguage(_ language: Language, jobs: [ChapterJob], drawn: [[RenderedFigure]], languages: [Language], config: LessonConfig,
+                        templates: TemplateSet, stage: StagedOutput) throws(UserError) -> [Int: [Binding]] {
+        let lang = language.rawValue
+        var bindings: [Int: [Binding]] = [:]
+        for (job, figures) in zip(jobs, drawn) {
+            let chapter = job.chapter
+            var context = job.context
+            var fig: [String: Any] = [:]
+            for (n, (spec, drawn)) in zip(job.specs, figures).enumerated() {
                 try stage.write(drawn.png, to: "\(lang)/figures/\(spec.fileStem).png")
                 try stage.write(drawn.svg, to: "\(lang)/figures/\(spec.fileStem).svg")
-                fig[figure.id] = Markdown.figure(file: "figures/\(spec.fileStem)", number: "\(chapter.number).\(n + 1)",
-                                                 caption: drawn.caption, alt: drawn.alt, language: language)
+                fig[spec.id] = Markdown.figure(file: "figures/\(spec.fileStem)", number: "\(chapter.number).\(n + 1)",
+                                               caption: drawn.caption, alt: drawn.alt, language: language)
             }
             context["fig"] = fig
-            let text = try templates.render(chapter.baseName, context: context, what: what)
+            let rendered = try templates.renderRecording(chapter.baseName, context: context, what: job.what)
+            let text = rendered.text
+            bindings[chapter.number] = Self.merge(job.bound, rendered.bound)
             for figure in chapter.figures where !text.contains("figures/" + String(format: "%02d-", chapter.number) + kebab(figure.id) + ".png") {
-                throw UserError("\(what): figure \"\(figure.id)\" is configured but the lesson never shows it ({{{fig.\(figure.id)}}})")
+                throw UserError("\(job.what): figure \"\(figure.id)\" is configured but the lesson never shows it ({{{fig.\(figure.id)}}})")
             }
             try stage.write(Markdown.normalize(text), to: "\(lang)/\(chapter.baseName).md")
         }
+        let toc = config.chapters.map { ["number": String($0.number), "title": $0.title[lang]!, "file": $0.baseName + ".md"] as [String: Any] }
         let index = try templates.render("index", context: baseContext(language: language, toc: toc, config: config, builtLanguages: languages),
                                          what: "\(templates.displayDirectory)/index.md.mustache")
         try stage.write(Markdown.normalize(index), to: "\(lang)/README.md")
+        return bindings
     }
 
     func baseContext(language: Language, toc: [[String: Any]], config: LessonConfig, builtLanguages: [Language]) -> [String: Any] {
@@ -122,33 +207,101 @@ public struct LessonBuilder {
         return ["lang": language.rawValue, "model": run.facts, "toc": toc, "walkthroughs": walkthroughs, "built": built]
     }
 
+    /// Bindings of captions then text, each key once.
+    static func merge(_ a: [Binding], _ b: [Binding]) -> [Binding] {
+        var seen = Set<String>()
+        return (a + b).filter { seen.insert($0.key).inserted }
+    }
+
+    /// One figure to draw: with images, or only its caption and alt text (walkthrough frames of a second language).
+    struct RenderJob { var spec: FigureSpec; var language: Language; var images: Bool }
+
+    /// Draws every job, on `threads` threads when the figure source allows it; the result is in job order
+    /// (and so independent of scheduling). The first failing job, in job order, is the error.
+    func renderAll(_ jobs: [RenderJob]) throws(UserError) -> [RenderedFigure] {
+        let results = RenderResults(count: jobs.count)
+        let source = figures
+        nonisolated(unsafe) let work: (Int) -> Void = { i in
+            let job = jobs[i]
+            do throws(UserError) {
+                results.set(i, .success(job.images ? try source.render(job.spec, language: job.language)
+                                                   : try source.renderText(job.spec, language: job.language)))
+            } catch { results.set(i, .failure(error)) }
+        }
+        if threads > 1 && source.isThreadSafe {
+            let next = AtomicCounter()
+            nonisolated(unsafe) let loop = {
+                while true {
+                    let i = next.take()
+                    if i >= jobs.count { break }
+                    work(i)
+                }
+            }
+            // Plain threads: libdispatch may run all iterations on one thread when its pool looks busy.
+            let done = DispatchSemaphore(value: 0)
+            for _ in 1..<threads {
+                let thread = Thread { loop(); done.signal() }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            loop()
+            for _ in 1..<threads { done.wait() }
+        } else {
+            for i in jobs.indices { work(i) }
+        }
+        var out: [RenderedFigure] = []
+        for r in results.values {
+            switch r! {
+            case .success(let f): out.append(f)
+            case .failure(let e): throw e
+            }
+        }
+        return out
+    }
+
     // MARK: Walkthroughs
 
-    func buildWalkthroughs(config: LessonConfig, languages: [Language], stage: StagedOutput) throws(UserError) {
+    /// The frames of every walkthrough in every language; images only for the first language (frames are shared).
+    func walkthroughJobs(config: LessonConfig, languages: [Language]) -> [RenderJob] {
+        var jobs: [RenderJob] = []
         for walk in config.walkthroughs {
-            var readmes: [Language: String] = [:]
+            for language in languages {
+                for frame in 1...walk.frames {
+                    var parameters = walk.parameters.mapValues(\.text)
+                    parameters["frame"] = String(frame)
+                    parameters["frames"] = String(walk.frames)
+                    let spec = FigureSpec(fileStem: String(format: "%03d", frame), chapter: 0, id: walk.name, stage: FigureStage(rawValue: walk.stage)!,
+                                          parameters: parameters, scenario: walk.scenario, caption: "", alt: "")
+                    jobs.append(RenderJob(spec: spec, language: language, images: language == languages[0]))
+                }
+            }
+        }
+        return jobs
+    }
+
+    /// Writes the walkthrough frames and READMEs from the drawn jobs of `walkthroughJobs`.
+    func finishWalkthroughs(config: LessonConfig, languages: [Language], drawn: [RenderedFigure], stage: StagedOutput) throws(UserError) {
+        var i = 0
+        for walk in config.walkthroughs {
             for language in languages {
                 var text = "# \(walk.title[language.rawValue]!)\n"
                 for frame in 1...walk.frames {
                     let number = String(format: "%03d", frame)
-                    var parameters = walk.parameters.mapValues(\.text)
-                    parameters["frame"] = String(frame)
-                    parameters["frames"] = String(walk.frames)
-                    let spec = FigureSpec(fileStem: number, chapter: 0, id: walk.name, stage: FigureStage(rawValue: walk.stage)!,
-                                          parameters: parameters, scenario: walk.scenario, caption: "", alt: "")
-                    let drawn = try figures.render(spec, language: language)
+                    let figure = drawn[i]
+                    i += 1
                     if language == languages[0] {
-                        try stage.write(drawn.png, to: "walkthroughs/\(walk.name)/\(number).png")
-                        try stage.write(drawn.svg, to: "walkthroughs/\(walk.name)/\(number).svg")
+                        try stage.write(figure.png, to: "walkthroughs/\(walk.name)/\(number).png")
+                        try stage.write(figure.svg, to: "walkthroughs/\(walk.name)/\(number).svg")
                     }
-                    text += "\n## \(frame) / \(walk.frames)\n\n![\(Markdown.alt(drawn.alt))](\(number).png)\n\n\(Markdown.caption(drawn.caption))\n"
+                    text += "\n## \(frame) / \(walk.frames)\n\n![\(Markdown.alt(figure.alt))](\(number).png)\n\n\(Markdown.caption(figure.caption))\n"
                 }
-                readmes[language] = text
-            }
-            for (language, text) in readmes {
                 try stage.write(text, to: "walkthroughs/\(walk.name)/\(Walkthroughs.readmeName(language))")
             }
         }
+    }
+
+    func buildWalkthroughs(config: LessonConfig, languages: [Language], stage: StagedOutput) throws(UserError) {
+        try finishWalkthroughs(config: config, languages: languages, drawn: try renderAll(walkthroughJobs(config: config, languages: languages)), stage: stage)
     }
 
     // MARK: Code references
@@ -177,4 +330,32 @@ func kebab(_ id: String) -> String {
         if c.isUppercase { out += (out.isEmpty ? "" : "-") + c.lowercased() } else { out.append(c) }
     }
     return out
+}
+
+/// What a build printed: for every language and chapter, each text value a template placed
+/// (captions included), in first-placed order. Tests recompute a sample from the model and
+/// compare them with these exact strings.
+public struct BuildReport: Sendable {
+    /// Language → chapter number → bindings.
+    public var bindings: [Language: [Int: [Binding]]] = [:]
+
+    /// The text printed for `key` in chapter `chapter`, if the lesson placed it.
+    public func text(_ key: String, chapter: Int, language: Language) -> String? {
+        bindings[language]?[chapter]?.first { $0.key == key }?.text
+    }
+}
+
+/// Per-job results, written from several threads (each index once).
+final class RenderResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [Result<RenderedFigure, UserError>?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<RenderedFigure, UserError>) { lock.lock(); values[i] = r; lock.unlock() }
+}
+
+/// Hands out job indices 0, 1, 2, … to worker threads.
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    func take() -> Int { lock.lock(); defer { lock.unlock() }; next += 1; return next - 1 }
 }

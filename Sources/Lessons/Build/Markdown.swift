@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 /// Markdown pieces the builder writes itself (figures, captions), kept GitHub-safe.
 enum Markdown {
     /// `![alt](figures/05-scores.png)` followed by a numbered caption line.

@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 
 /// Checks on generated lessons, used by the builder before it swaps new output in, and by tests.

@@ -36,7 +36,8 @@ struct StagedOutput {
             for entry in entries {
                 let new = staging.appendingPathComponent(entry)
                 let old = output.appendingPathComponent(entry)
-                let trash = staging.appendingPathComponent(".old-\(entry)")
+                let trash = staging.appendingPathComponent(".old-" + entry.replacingOccurrences(of: "/", with: "_"))
+                try fm.createDirectory(at: old.deletingLastPathComponent(), withIntermediateDirectories: true)
                 if fm.fileExists(atPath: old.path) { try fm.moveItem(at: old, to: trash) }
                 try fm.moveItem(at: new, to: old)
             }

@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 import Mustache
 
@@ -45,6 +46,11 @@ struct TemplateSet {
 
     /// Renders a template; any key it looked up and did not find is an error naming `what` and the key.
     func render(_ name: String, context: [String: Any], what: String) throws(UserError) -> String {
+        try renderRecording(name, context: context, what: what).text
+    }
+
+    /// Like `render`, and also returns every text value the template placed.
+    func renderRecording(_ name: String, context: [String: Any], what: String) throws(UserError) -> (text: String, bound: [Binding]) {
         let log = LookupLog()
         let root = ContextNode.make(context, log: log)
         guard let text = library.render(root, withTemplate: name) else { throw UserError("\(what): template \(name) is not loaded") }
@@ -52,17 +58,22 @@ struct TemplateSet {
             throw UserError("\(what): template uses {{\(key)}}, which the run does not provide")
         }
         try OutputChecks.checkFilled(text, what: what)
-        return text
+        return (text, log.bound)
     }
 
     /// Renders a one-off template string (captions, alt text) against a context.
     static func renderString(_ template: String, context: [String: Any], what: String) throws(UserError) -> String {
+        try renderStringRecording(template, context: context, what: what).text
+    }
+
+    /// Like `renderString`, and also returns every text value placed.
+    static func renderStringRecording(_ template: String, context: [String: Any], what: String) throws(UserError) -> (text: String, bound: [Binding]) {
         let parsed: MustacheTemplate
         do { parsed = try MustacheTemplate(string: pragma + template) } catch { throw UserError("\(what): Mustache syntax error") }
         let log = LookupLog()
         let text = parsed.render(ContextNode.make(context, log: log))
         if let key = log.missing.first { throw UserError("\(what): uses {{\(key)}}, which the run does not provide") }
         try OutputChecks.checkFilled(text, what: what)
-        return text
+        return (text, log.bound)
     }
 }

@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 
 /// Text in each language, keyed by `Language.rawValue` (`{"zh": "…", "en": "…"}`).

@@ -26,7 +26,10 @@ public final class ContextNode: MustacheParent, CustomStringConvertible {
 
     /// Mustache's lookup hook: records a miss before answering `nil`.
     public func child(named name: String) -> Any? {
-        if let value = values[name] { return value }
+        if let value = values[name] {
+            if let text = value as? String { log.bind(path.isEmpty ? name : "\(path).\(name)", text) }
+            return value
+        }
         log.record(path.isEmpty ? name : "\(path).\(name)")
         return nil
     }
@@ -78,10 +81,26 @@ public final class ContextNode: MustacheParent, CustomStringConvertible {
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 }
 
-/// The keys a render asked for and did not find, in first-asked order.
+/// The keys a render asked for and did not find, in first-asked order, and every text value it
+/// placed (key → the exact string), so checks can compare printed numbers with their source.
 public final class LookupLog {
     private(set) var missing: [String] = []
+    private(set) var bound: [Binding] = []
+    private var seen: Set<String> = []
     /// An empty log.
     public init() {}
     func record(_ key: String) { if !missing.contains(key) { missing.append(key) } }
+    func bind(_ key: String, _ text: String) {
+        if seen.insert(key).inserted { bound.append(Binding(key: key, text: text)) }
+    }
+}
+
+/// One value a template placed: its key in the context (`ch4.next.top1.prob`) and the exact text printed (`0.319`).
+public struct Binding: Sendable, Equatable, CustomStringConvertible {
+    /// Dotted context path, with list indices (`ch5.rows[1].weights[0]`).
+    public var key: String
+    /// The text the template printed for it.
+    public var text: String
+    /// `key = text`.
+    public var description: String { "\(key) = \(text)" }
 }

@@ -1,4 +1,5 @@
 import TinyGPT
+import Figures
 import Foundation
 
 /// What the builder asks a figure source to draw: one figure of one chapter (or one frame of a
@@ -44,4 +45,18 @@ public struct RenderedFigure: Sendable {
 public protocol FigureSource {
     /// Draws one figure or walkthrough frame in one language.
     func render(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure
+    /// Only the caption and alt text of a figure (the images may be left empty): for walkthrough
+    /// frames whose images another language already wrote.
+    func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure
+    /// `render` may be called from several threads at once.
+    var isThreadSafe: Bool { get }
+}
+
+extension FigureSource {
+    /// By default, a full render.
+    public func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure {
+        try render(figure, language: language)
+    }
+    /// By default, one thread.
+    public var isThreadSafe: Bool { false }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Ink
 import TinyGPT
+import Figures
 
 /// Turns the generated markdown into a static site: `output/site/index.html`,
 /// `output/site/<lang>/index.html` and one page per lesson, figures copied beside them,

@@ -77,10 +77,13 @@ public struct Continuation {
     public var continuation: String
     /// Fenced block with prompt + continuation.
     public var block: String
-    /// Tokens generated.
+    /// Tokens generated (a final end-of-text token included).
     public var newTokens: Int
-    public init(prompt: String, continuation: String, block: String, newTokens: Int) {
+    /// The model ended the text itself with its end-of-text token (not printed in `block`).
+    public var endedWithEnd: Bool
+    public init(prompt: String, continuation: String, block: String, newTokens: Int, endedWithEnd: Bool = false) {
         self.prompt = prompt; self.continuation = continuation; self.block = block; self.newTokens = newTokens
+        self.endedWithEnd = endedWithEnd
     }
 }
 
@@ -184,8 +187,11 @@ public struct Chapter3Values {
         public var attnOut: String
         public var mlpOut: String
         public var residOut: String
-        public init(layer: Int, residIn: String, attnOut: String, mlpOut: String, residOut: String) {
-            self.layer = layer; self.residIn = residIn; self.attnOut = attnOut; self.mlpOut = mlpOut; self.residOut = residOut }
+        /// The MLP output is longer than the residual entering the block (the block rewrites more than it keeps).
+        public var mlpDominates: Bool
+        public init(layer: Int, residIn: String, attnOut: String, mlpOut: String, residOut: String, mlpDominates: Bool = false) {
+            self.layer = layer; self.residIn = residIn; self.attnOut = attnOut; self.mlpOut = mlpOut; self.residOut = residOut
+            self.mlpDominates = mlpDominates }
     }
     public var prompt: String
     public var rows: [EmbeddingRow]
@@ -205,12 +211,14 @@ public struct Chapter4Values {
     /// One of the primer's illustrative words, with what our model gives it.
     public struct PrimerWord {
         public var word: String
+        /// The primer's illustrative probability for the word (`0.4`).
+        public var primerProb: String
         /// True if the word is one token for our tokenizer (otherwise prob/rank are for its first token).
         public var singleToken: Bool
         public var prob: String
         public var rank: Int
-        public init(word: String, singleToken: Bool, prob: String, rank: Int) {
-            self.word = word; self.singleToken = singleToken; self.prob = prob; self.rank = rank }
+        public init(word: String, primerProb: String, singleToken: Bool, prob: String, rank: Int) {
+            self.word = word; self.primerProb = primerProb; self.singleToken = singleToken; self.prob = prob; self.rank = rank }
     }
     public struct Chain {
         public var sentence: String
@@ -245,8 +253,13 @@ public struct Chapter5Values {
         public var scores: [String]
         public var masked: [String]
         public var weights: [String]
+        /// The same cells joined by spaces, as the lesson prints them (one binding per row).
+        public var scoresLine: String
+        public var maskedLine: String
+        public var weightsLine: String
         public init(query: String, scores: [String], masked: [String], weights: [String]) {
-            self.query = query; self.scores = scores; self.masked = masked; self.weights = weights }
+            self.query = query; self.scores = scores; self.masked = masked; self.weights = weights
+            scoresLine = scores.joined(separator: " "); maskedLine = masked.joined(separator: " "); weightsLine = weights.joined(separator: " ") }
     }
     public var prompt: String
     public var layer: Int
@@ -268,7 +281,7 @@ public struct Chapter6Values {
     public struct Head {
         public var layer: Int
         public var head: Int
-        /// Mean attention to the previous token, to the first token, to itself; mean entropy (nats).
+        /// Mean attention to the previous token, to the first token, to itself; mean entropy as a share of its maximum.
         public var previous: String
         public var first: String
         public var selfWeight: String
@@ -286,6 +299,10 @@ public struct Chapter6Values {
             self.isDiffuse = isDiffuse; self.isMixed = isMixed }
     }
     public var prompt: String
+    /// The statistics are means over this many validation windows of `windowLength` tokens (`rows` pattern rows per head).
+    public var windows: Int
+    public var windowLength: Int
+    public var rows: Int
     public var heads: [Head]
     public var previousHeads: [HeadRef]
     public var firstHeads: [HeadRef]
@@ -294,9 +311,17 @@ public struct Chapter6Values {
     /// The share a head must put on one kind of position to be labelled (`0.5`), and the entropy ratio for diffuse.
     public var threshold: String
     public var diffuseThreshold: String
-    public init(prompt: String, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
-                diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String) {
-        self.prompt = prompt; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads
+    /// The head with the most weight on the previous token, labelled or not.
+    public var strongestPrevious: HeadRef
+    /// The weight one key would get under uniform attention over the same rows.
+    public var uniformShare: String
+    /// Every head puts more than `uniformShare` on the previous token.
+    public var allPreferPrevious: Bool
+    public init(prompt: String, windows: Int, windowLength: Int, rows: Int, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
+                diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String, strongestPrevious: HeadRef, uniformShare: String) {
+        self.strongestPrevious = strongestPrevious; self.uniformShare = uniformShare
+        self.allPreferPrevious = heads.allSatisfy { (Double($0.previous) ?? 0) > (Double(uniformShare) ?? 1) }
+        self.prompt = prompt; self.windows = windows; self.windowLength = windowLength; self.rows = rows; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads
         self.selfHeads = selfHeads; self.diffuseHeads = diffuseHeads; self.threshold = threshold; self.diffuseThreshold = diffuseThreshold }
 }
 
@@ -307,13 +332,20 @@ public struct Chapter7Values {
     public struct Beam {
         public var width: Int
         public var text: Continuation
-        /// Summed log-probability of the beam's best sequence and of the greedy sequence of equal length.
+        /// Summed log-probability of the beam's best sequence and of the greedy sequence (same prompt and limit).
         public var logProb: String
         public var greedyLogProb: String
+        /// Tokens in each of the two sequences (an end-of-text token included).
+        public var tokens: Int
+        public var greedyTokens: Int
         /// Beam found a sequence with a higher total probability than greedy.
         public var beatGreedy: Bool
-        public init(width: Int, text: Continuation, logProb: String, greedyLogProb: String, beatGreedy: Bool) {
-            self.width = width; self.text = text; self.logProb = logProb; self.greedyLogProb = greedyLogProb; self.beatGreedy = beatGreedy }
+        /// Beam returned exactly the greedy sequence.
+        public var sameAsGreedy: Bool
+        public init(width: Int, text: Continuation, logProb: String, greedyLogProb: String, tokens: Int, greedyTokens: Int,
+                    beatGreedy: Bool, sameAsGreedy: Bool) {
+            self.width = width; self.text = text; self.logProb = logProb; self.greedyLogProb = greedyLogProb
+            self.tokens = tokens; self.greedyTokens = greedyTokens; self.beatGreedy = beatGreedy; self.sameAsGreedy = sameAsGreedy }
     }
     public struct TemperatureRow {
         public var t: String; public var top1: String; public var top1Prob: String; public var entropy: String
@@ -333,7 +365,10 @@ public struct Chapter7Values {
             self.parameter = parameter; self.kept = kept; self.keptMass = keptMass; self.drawn = drawn; self.drawnProb = drawnProb; self.seed = seed }
     }
     public struct Sample { public var temperature: String; public var seed: String; public var text: Continuation
-        public init(temperature: String, seed: String, text: Continuation) { self.temperature = temperature; self.seed = seed; self.text = text } }
+        /// The sampled text equals the greedy text.
+        public var sameAsGreedy: Bool
+        public init(temperature: String, seed: String, text: Continuation, sameAsGreedy: Bool = false) {
+            self.temperature = temperature; self.seed = seed; self.text = text; self.sameAsGreedy = sameAsGreedy } }
     public var prompt: String
     public var greedy: Greedy
     public var beam: Beam
@@ -357,6 +392,8 @@ public struct Chapter8Values {
     public var meanLoss: String
     /// Largest |difference| between logits from one parallel pass and from growing the prompt one token at a time.
     public var parallelMaxDiff: String
+    /// The two ways gave bit-identical logits.
+    public var parallelIdentical: Bool
     public var peakLR: String
     public var clip: String
     /// Share of training steps whose gradient norm was clipped.
@@ -365,7 +402,7 @@ public struct Chapter8Values {
     public init(sequences: Int, length: Int, positions: [Position], meanLoss: String, parallelMaxDiff: String,
                 peakLR: String, clip: String, clippedShare: String, steps: Int) {
         self.sequences = sequences; self.length = length; self.positions = positions; self.meanLoss = meanLoss
-        self.parallelMaxDiff = parallelMaxDiff; self.peakLR = peakLR; self.clip = clip; self.clippedShare = clippedShare; self.steps = steps }
+        self.parallelMaxDiff = parallelMaxDiff; self.parallelIdentical = parallelMaxDiff == "0"; self.peakLR = peakLR; self.clip = clip; self.clippedShare = clippedShare; self.steps = steps }
 }
 
 /// Ch. 9: what each mask lets a position see.
@@ -386,6 +423,8 @@ public struct Chapter10Values {
     public var scaling: [ScalePoint]
     /// Fitted slope of log loss against log parameters.
     public var scalingSlope: String
+    /// Every larger model reached a lower validation loss than every smaller one.
+    public var scalingMonotone: Bool
     public var warmupSteps: Int
     public var totalSteps: Int
     public var peakLR: String
@@ -399,15 +438,24 @@ public struct Chapter10Values {
     public var bf16MaxError: String
     public var bf16MeanError: String
     public var weightCount: String
+    /// Weights whose magnitude is below FP16's smallest normal number (they lose mantissa bits).
+    public var fp16Subnormal: String
+    /// Some weights are below FP16's smallest normal number.
+    public var hasFP16Subnormal: Bool
+    /// FP16's largest error exceeds BF16's (the tiny weights), though its mean error is smaller.
+    public var fp16WorstIsLarger: Bool
     /// The SFT run (shared with chapter 2).
     public var sft: Chapter2Values.FineTune
     public init(scaling: [ScalePoint], scalingSlope: String, warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
                 clip: String, clippedSteps: Int, medianGradNorm: String, fp16MaxError: String, fp16MeanError: String,
-                bf16MaxError: String, bf16MeanError: String, weightCount: String, sft: Chapter2Values.FineTune) {
-        self.scaling = scaling; self.scalingSlope = scalingSlope; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
+                bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune) {
+        self.scaling = scaling; self.scalingSlope = scalingSlope
+        self.scalingMonotone = zip(scaling, scaling.dropFirst()).allSatisfy { (Double($0.loss) ?? 0) > (Double($1.loss) ?? 0) }; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
         self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
         self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError
-        self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.sft = sft }
+        self.bf16MaxError = bf16MaxError; self.bf16MeanError = bf16MeanError; self.weightCount = weightCount; self.fp16Subnormal = fp16Subnormal; self.sft = sft
+        self.hasFP16Subnormal = fp16Subnormal != "0"
+        self.fp16WorstIsLarger = (Double(fp16MaxError) ?? 0) > (Double(bf16MaxError) ?? 0) }
 }
 
 /// Ch. 11: what the tiny model can do.
@@ -421,22 +469,29 @@ public struct Chapter11Values {
 public struct Chapter12Values {
     public struct Loop {
         public var text: Continuation
-        /// The repeating span, its length in tokens and how many times it occurs; nil if greedy did not loop.
+        /// The repeated span, its length in tokens and how many times it occurs in prompt + output.
         public var span: String
         public var period: Int
         public var repeats: Int
-        public init(text: Continuation, span: String, period: Int, repeats: Int) { self.text = text; self.span = span; self.period = period; self.repeats = repeats }
+        /// The occurrences follow each other directly (a tight loop), rather than with other text between them.
+        public var backToBack: Bool
+        public init(text: Continuation, span: String, period: Int, repeats: Int, backToBack: Bool = true) {
+            self.text = text; self.span = span; self.period = period; self.repeats = repeats; self.backToBack = backToBack }
     }
     public var greedyText: Continuation
+    /// nil if the output repeats no span of 3 or more tokens.
     public var loop: Loop?
     public var contextLength: Int
     /// What happens past the window: tokens a long input loses.
     public var longPromptTokens: Int
     public var droppedTokens: Int
+    /// The long input does not fit (droppedTokens > 0).
+    public var exceeds: Bool
     public var hallucination: Continuation
     public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation) {
         self.greedyText = greedyText; self.loop = loop; self.contextLength = contextLength
-        self.longPromptTokens = longPromptTokens; self.droppedTokens = droppedTokens; self.hallucination = hallucination }
+        self.longPromptTokens = longPromptTokens; self.droppedTokens = droppedTokens; self.hallucination = hallucination
+        self.exceeds = droppedTokens > 0 }
 }
 
 /// Ch. 13: our size against GPT-3's published 175B.

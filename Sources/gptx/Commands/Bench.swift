@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import TinyGPT
+import Lessons
+import Figures
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure speed (release builds): train, trace, generate.",
-        subcommands: [BenchTrain.self, BenchTrace.self, BenchGenerate.self])
+        abstract: "Measure speed (release builds): train, trace, generate, lessons.",
+        subcommands: [BenchTrain.self, BenchTrace.self, BenchGenerate.self, BenchLessons.self])
 }
 
 struct BenchTrain: ParsableCommand {
@@ -53,5 +55,28 @@ struct BenchGenerate: ParsableCommand {
         let r = try GenerationBenchmark.run(model: bundle.model, prompt: prompt, tokens: n)
         print(String(format: "generate: %d tokens, cached %.0f tokens/s, uncached %.0f tokens/s, speed-up %.1f×",
                      r.tokens, r.cachedTokensPerSecond, r.uncachedTokensPerSecond, r.cachedTokensPerSecond / r.uncachedTokensPerSecond))
+    }
+}
+
+struct BenchLessons: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lessons",
+        abstract: "Wall time of the full lesson build (zh and en, figures, walkthroughs) from the shipped model, into a temporary folder.")
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Folder with lessons.json, templates/ and train-config.json.") var lessons = "lessons"
+    @Option(help: "Timed builds.") var runs = 1
+
+    func run() throws {
+        guard runs >= 1 else { throw UserError("--runs \(runs) is out of range: allowed ≥ 1") }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("gptx-bench-lessons-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let pipeline = LessonPipeline(lessons: URL(fileURLWithPath: lessons), model: URL(fileURLWithPath: model.model))
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = Date()
+            try pipeline.build(languages: Language.allCases, output: out.appendingPathComponent("output"))
+            times.append(Date().timeIntervalSince(start))
+        }
+        let files = (FileManager.default.enumerator(atPath: out.appendingPathComponent("output").path)?.allObjects.count) ?? 0
+        print(String(format: "lessons: %.2f s (best of %d), %d files, target < 10 s", times.min()!, runs, files))
     }
 }

@@ -2,7 +2,10 @@ import TinyGPT
 /// The figure stages a lesson may ask for. Each is drawn by one stage of the figures module
 /// (`Sources/Figures/Stages/`), and each accepts a fixed set of parameters.
 ///
-/// The raw value is the `stage` string in `lessons.json`.
+/// The raw value is the `stage` string in `lessons.json` and of `gptx render --stage`.
+///
+///     let stage = FigureStage(rawValue: "attentionScores")!   // drawn by MaskedAttention.swift
+///     stage.parameters                                         // ["layer", "head"]
 public enum FigureStage: String, CaseIterable, Sendable {
     case nextTokenBars, trainingWindow, lossCurve, fineTuneShift
     case architecture, embeddingLookup, positionalEncodings, ropeRotation, blockSteps
@@ -17,6 +20,16 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case pipeline
     // Walkthrough stages: one frame per call, `frame` = 1…frames.
     case tokenTrip, maskedAttentionStep, multiHeadStep, generationStep
+    // Added with the renderer (issue 4): the prompt as tokens, and the residual stream's norms.
+    case tokenization, residualStream
+
+    /// Walkthrough stages draw one frame per call (`frame` = 1…`frames`); without `frame`, all.
+    public var isWalkthrough: Bool {
+        switch self {
+        case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: true
+        default: false
+        }
+    }
 
     /// Parameter names this stage understands (besides `frame` and `frames` for walkthrough stages).
     public var parameters: Set<String> {
@@ -54,6 +67,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .contextLimit: []
         case .pipeline: []
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: ["layer", "head"]
+        case .tokenization: []
+        case .residualStream: []
         }
     }
 }

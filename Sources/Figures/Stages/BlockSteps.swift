@@ -1,0 +1,38 @@
+import TinyGPT
+
+// Draws one transformer block of `GPT.forwardPass` (Sources/TinyGPT/Model/GPT.swift) step by
+// step for the prompt's last token: LayerNorm, attention, residual, LayerNorm, MLP, residual.
+
+extension StageFigures {
+    /// The last token's vector after each step of block `layer`, one row per step.
+    static func blockSteps(layer: Int, token: String, steps: [(name: String, vector: [Double])], theme: Theme, words: Words) -> StageFigure {
+        let norms = steps.map { ($0.vector.reduce(0) { $0 + $1 * $1 }).squareRoot() }
+        let rowLabels = zip(steps, norms).map { "\($0.name)  ‖·‖=\(Num.fixed($1))" }
+        let heat = Heatmap(values: steps.map(\.vector), rowLabels: rowLabels, columnLabels: (0..<(steps.first?.vector.count ?? 0)).map(String.init),
+                           coloring: .diverging(), columnTitle: words("维度", "dimension"), colorBarTitle: words("值", "value"),
+                           showValues: false, maximumCellSize: 40)
+        let page = Page(theme: theme, title: words("一个块，一步一步（第 \(layer) 层）", "One block, step by step (layer \(layer))"),
+                        subtitle: words("最后一个 token「\(token)」的向量：x → LN → 注意力 → +x → LN → MLP → +x",
+                                        "the last token \"\(token)\": x → LN → attention → +x → LN → MLP → +x"))
+        let caption = words(
+            "第 \(layer) 层把「\(token)」的残差向量从 ‖x‖ = \(Num.fixed(norms.first!)) 变成 \(Num.fixed(norms.last!))：注意力加上 ‖·‖ = \(Num.fixed(norms[2])) 的一份，MLP 加上 \(Num.fixed(norms[5])) 的一份。",
+            "Layer \(layer) takes \"\(token)\"'s residual vector from ‖x‖ = \(Num.fixed(norms.first!)) to \(Num.fixed(norms.last!)): attention adds a part of norm \(Num.fixed(norms[2])), the MLP one of \(Num.fixed(norms[5])).")
+        let alt = words("热图：一个块的七个步骤，每行是同一个 token 的 64 维向量", "Heatmap: seven steps of one block, each row the same token's vector")
+        return StageFigure(.blockSteps, page: page, caption: caption, alt: alt, items: heat.draw(in: page.body, theme: theme))
+    }
+}
+
+extension StageRenderer {
+    func blockStepsFigure(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> StageFigure {
+        let ids = try promptIDs(request), l = try layer(p)
+        let t = trace(ids), last = ids.count - 1
+        func v(_ name: String) -> [Double] { t[name]!.row(last).map(Double.init) }
+        let steps: [(String, [Double])] = [
+            (words("x 进入", "x in"), v(TraceName.residPre(layer: l))), ("LN₁(x)", v(TraceName.lnNormalized(layer: l, 1))),
+            (words("注意力输出", "attention out"), v(TraceName.attnOut(layer: l))), ("x + attn", v(TraceName.residMid(layer: l))),
+            ("LN₂", v(TraceName.lnNormalized(layer: l, 2))), (words("MLP 输出", "MLP out"), v(TraceName.mlpOut(layer: l))),
+            (words("x 离开", "x out"), v(TraceName.residPost(layer: l))),
+        ]
+        return StageFigures.blockSteps(layer: l, token: labels([ids[last]])[0], steps: steps.map { (name: $0.0, vector: $0.1) }, theme: theme, words: words)
+    }
+}

@@ -1,0 +1,106 @@
+/// A stage figure's page: the title (bold) and a one-line subtitle with the real numbers at the
+/// top, the body below. Every stage figure is laid out on one, so titles line up across a lesson.
+///
+///     let page = Page(theme: theme, title: "掩码注意力", subtitle: "第 0 层 · 第 0 头")
+///     let drawing = page.drawing(alt: alt, items: heatmap.draw(in: page.body, theme: theme))
+struct Page {
+    var size: Size = .slide16x9
+    var theme: Theme
+    var title: String
+    var subtitle: String?
+
+    /// Where the content goes, below the title block and inside the margin.
+    var body: Rect {
+        let m = theme.margin
+        let top = m + theme.titleSize * 1.25 + (subtitle == nil ? 0 : theme.labelSize * 1.45) + theme.gap
+        return Rect(x: m, y: top, width: size.width - 2 * m, height: size.height - top - m)
+    }
+
+    /// The page with `items` (drawn in page coordinates) under the title.
+    func drawing(alt: String, items: [Primitive]) -> Drawing {
+        let m = theme.margin, w = size.width - 2 * m
+        var head: [Primitive] = [.text(Label(Fonts.elide(title, toWidth: w, size: theme.titleSize, weight: .bold),
+                                             at: Point(x: m, y: m), size: theme.titleSize, weight: .bold,
+                                             color: theme.foreground, vertical: .top))]
+        if let subtitle {
+            head.append(.text(Label(Fonts.elide(subtitle, toWidth: w, size: theme.labelSize),
+                                    at: Point(x: m, y: m + theme.titleSize * 1.25), size: theme.labelSize,
+                                    color: theme.muted, vertical: .top)))
+        }
+        return Drawing(size: size, title: title, description: alt, background: theme.background, items: head + items)
+    }
+}
+
+/// Splitting a rectangle into panels.
+enum Panels {
+    /// `weights.count` side-by-side columns with `gap` between, widths in proportion to `weights`.
+    static func columns(_ r: Rect, _ weights: [Double], gap: Double) -> [Rect] {
+        let total = weights.reduce(0, +), free = r.width - gap * Double(weights.count - 1)
+        var x = r.minX
+        return weights.map { w in
+            let width = free * w / total
+            defer { x += width + gap }
+            return Rect(x: x, y: r.minY, width: width, height: r.height)
+        }
+    }
+
+    /// `n` equal columns.
+    static func columns(_ r: Rect, count n: Int, gap: Double) -> [Rect] {
+        columns(r, Array(repeating: 1, count: n), gap: gap)
+    }
+
+    /// Stacked rows, heights in proportion to `weights`.
+    static func rows(_ r: Rect, _ weights: [Double], gap: Double) -> [Rect] {
+        let total = weights.reduce(0, +), free = r.height - gap * Double(weights.count - 1)
+        var y = r.minY
+        return weights.map { w in
+            let height = free * w / total
+            defer { y += height + gap }
+            return Rect(x: r.minX, y: y, width: r.width, height: height)
+        }
+    }
+}
+
+/// A figure with a bold heading above it: one panel of a multi-panel stage figure.
+struct Titled: Figure {
+    var title: String
+    var content: any Figure
+    /// Heading colour; nil is the theme's foreground.
+    var color: Color? = nil
+
+    func draw(in frame: Rect, theme: Theme) -> [Primitive] {
+        let fs = theme.labelSize, h = fs * 1.5
+        let head = Label(Fonts.elide(title, toWidth: frame.width, size: fs, weight: .bold),
+                         at: Point(x: frame.midX, y: frame.minY), size: fs, weight: .bold,
+                         color: color ?? theme.foreground, horizontal: .center, vertical: .top)
+        let rest = Rect(x: frame.minX, y: frame.minY + h, width: frame.width, height: max(1, frame.height - h))
+        return [.text(head)] + content.draw(in: rest, theme: theme)
+    }
+}
+
+/// Lines of plain text, top-aligned and elided to the frame (notes beside a diagram).
+struct TextBlock: Figure {
+    var lines: [String]
+    var size: Double? = nil
+    var bold: Set<Int> = []
+
+    func draw(in frame: Rect, theme: Theme) -> [Primitive] {
+        let fs = size ?? theme.labelSize, line = fs * 1.45
+        var out: [Primitive] = []
+        for (i, text) in lines.enumerated() {
+            let y = frame.minY + Double(i) * line
+            guard y + line <= frame.maxY + 0.5 else { break }
+            let weight: FontWeight = bold.contains(i) ? .bold : .regular
+            out.append(.text(Label(Fonts.elide(text, toWidth: frame.width, size: fs, weight: weight),
+                                   at: Point(x: frame.minX, y: y), size: fs, weight: weight,
+                                   color: theme.foreground, vertical: .top)))
+        }
+        return out
+    }
+}
+
+/// Primitives already laid out for a frame, so hand-drawn parts compose with kit figures.
+struct Drawn: Figure {
+    var body: (Rect, Theme) -> [Primitive]
+    func draw(in frame: Rect, theme: Theme) -> [Primitive] { body(frame, theme) }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import TinyGPT
+
+extension EngineRun {
+    /// Ch. 1: the next-token distribution of scenario `next`.
+    func chapter1(_ c: ChapterView) throws(UserError) -> Chapter1Values {
+        let s = try c.scenario("next")
+        return Chapter1Values(next: probe.distribution(prompt: s.prompt, ids: try probe.ids(s, what: c.what), k: try c.int("nextToken", "topK", 10)))
+    }
+
+    /// Ch. 2's fine-tuning run (also chapter 10's SFT), from `experiments/finetune.json`.
+    func fineTune(_ c: ChapterView) throws(UserError) -> Chapter2Values.FineTune {
+        let file = ExperimentResults.directory(model: bundle.directory).appendingPathComponent("finetune.json").path
+        guard let ft = experiments.fineTune else {
+            throw c.fail("needs the fine-tuning result \(file), which does not exist yet (run the fine-tuning experiment)")
+        }
+        let V = bundle.model.config.vocabSize
+        guard ft.before.count == V, ft.after.count == V, !ft.promptIDs.isEmpty else {
+            throw UserError("\(file): before/after must hold \(V) probabilities each and prompt_ids at least one id")
+        }
+        // The target: the token the fine-tuning documents put right after the prompt (most often).
+        var counts: [Int: Int] = [:]
+        for doc in ft.documents {
+            let ids = bundle.tokenizer.encode(doc)
+            if ids.count > ft.promptIDs.count, Array(ids.prefix(ft.promptIDs.count)) == ft.promptIDs {
+                counts[ids[ft.promptIDs.count], default: 0] += 1
+            }
+        }
+        let before = ft.before.map(Double.init), after = ft.after.map(Double.init)
+        let target = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+            ?? ModelProbe.rankByProbability(zip(after, before).map { $0 - $1 })[0]
+        let b1 = ModelProbe.rankByProbability(before)[0], a1 = ModelProbe.rankByProbability(after)[0]
+        return Chapter2Values.FineTune(
+            prompt: Format.code(ft.prompt), target: probe.show(target), steps: ft.steps, examples: ft.documents.count,
+            before: Format.prob(before[target]), after: Format.prob(after[target]),
+            beforeTop1: probe.tokenProb(rank: 1, id: b1, p: before[b1]), afterTop1: probe.tokenProb(rank: 1, id: a1, p: after[a1]),
+            rose: after[target] > before[target])
+    }
+
+    /// Ch. 2: a training window (as the trainer builds it: `<|endoftext|>` then the text), the loss curve, fine-tuning.
+    func chapter2(_ c: ChapterView, sft: Chapter2Values.FineTune) throws(UserError) -> Chapter2Values {
+        let s = try c.scenario("window")
+        let ids = [probe.eot] + (try probe.ids(s, what: c.what))
+        let pairs = (0..<(ids.count - 1)).map { t in
+            Chapter2Values.Pair(position: t, input: probe.show(ids[t]), target: probe.show(ids[t + 1]))
+        }
+        let log = bundle.trainLog
+        guard let first = log.first, let last = log.last else { throw c.fail("the model folder has no train-log.jsonl") }
+        let loss = Chapter2Values.Loss(steps: log.count, first: Format.fixed(Double(first.trainLoss)), last: Format.fixed(Double(last.trainLoss)),
+                                       lastVal: log.last(where: { $0.valLoss != nil })?.valLoss.map { Format.fixed(Double($0)) },
+                                       uniform: Format.fixed(log1p(Double(bundle.model.config.vocabSize) - 1)))
+        return Chapter2Values(window: .init(text: Format.code(s.prompt), length: pairs.count, pairs: pairs), loss: loss, fineTune: sft)
+    }
+
+    /// Ch. 3: embedding rows, the positional scheme, a RoPE angle, one block's vector sizes.
+    func chapter3(_ c: ChapterView) throws(UserError) -> Chapter3Values {
+        let s = try c.scenario("prompt")
+        let ids = try probe.ids(s, what: c.what)
+        let model = bundle.model, C = model.config.width
+        let wte = model.tensor("wte.weight")!
+        let rows = ids.enumerated().map { t, id in
+            let row = Array(wte.data[(id * C)..<((id + 1) * C)])
+            return Chapter3Values.EmbeddingRow(position: t, token: probe.show(id), id: id,
+                                               preview: row.prefix(4).map { Format.fixed(Double($0), 2) }.joined(separator: ", ") + ", …",
+                                               norm: Format.fixed(norm(row[...])))
+        }
+        let pair = try c.int("rope", "pair", 0), positions = try c.int("rope", "positions", 6)
+        let position = max(0, positions - 1)
+        let angle = Double(position) * pow(10000, -2 * Double(pair) / Double(model.config.headSize))
+        let layer = try c.int("block", "layer", 0)
+        guard (0..<model.config.layers).contains(layer) else { throw c.fail("figure \"block\": layer \(layer) is out of range: allowed 0...\(model.config.layers - 1)") }
+        let trace = model.forward(ids, trace: true).trace!
+        func meanNorm(_ name: String) -> String {
+            let t = trace[name]!
+            return Format.fixed((0..<t.shape[0]).map { norm(t.row($0)) }.reduce(0, +) / Double(t.shape[0]))
+        }
+        let residIn = meanNorm(TraceName.residPre(layer: layer)), mlpOut = meanNorm(TraceName.mlpOut(layer: layer))
+        let block = Chapter3Values.Block(layer: layer, residIn: residIn, attnOut: meanNorm(TraceName.attnOut(layer: layer)),
+                                         mlpOut: mlpOut, residOut: meanNorm(TraceName.residPost(layer: layer)),
+                                         mlpDominates: Double(mlpOut)! > Double(residIn)!)
+        let p = model.config.positional
+        return Chapter3Values(prompt: Format.code(s.prompt), rows: rows, learned: p == .learned, sinusoidal: p == .sinusoidal, rope: p == .rope,
+                              ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block)
+    }
+
+    /// The primer's illustrative next words after 我今天很, with its made-up probabilities.
+    static let primerWords: [(String, String)] = [("开心", "0.4"), ("忙", "0.3"), ("累", "0.2"), ("幸福", "0.1")]
+
+    /// Ch. 4: distribution, the primer's words, code continuation, chain rule, PCA of embeddings.
+    func chapter4(_ c: ChapterView) throws(UserError) -> Chapter4Values {
+        let s = try c.scenario("next")
+        let ids = try probe.ids(s, what: c.what)
+        let p = probe.nextProbabilities(ids)
+        let words = Self.primerWords.map { word, primer in
+            let w = bundle.tokenizer.encode(word)
+            return Chapter4Values.PrimerWord(word: Format.code(word), primerProb: primer, singleToken: w.count == 1,
+                                             prob: Format.prob(p[w[0]]), rank: ModelProbe.rank(of: w[0], in: p))
+        }
+        let code = try c.scenario("code")
+        let codeText = probe.continuation(code, try probe.generate(code, what: c.what), language: "python")
+        let chainScenario = try c.scenario("chain")
+        let chain = self.chain(try probe.ids(chainScenario, what: c.what), sentence: chainScenario.prompt)
+        let n = try c.int("pca", "tokens", 200)
+        return Chapter4Values(next: probe.distribution(prompt: s.prompt, ids: ids, k: try c.int("next", "topK", 10)), primerWords: words,
+                              code: codeText, chain: chain, pca: .init(tokens: min(n, pcaTokens(n).count), explained: Format.percent(pcaExplained(n))))
+    }
+
+    /// The chain rule over a sentence, starting at the document boundary: P(w₁ | ⟨eot⟩) · P(w₂ | ⟨eot⟩ w₁) ⋯, from one forward pass.
+    func chain(_ ids: [Int], sentence: String) -> Chapter4Values.Chain {
+        let seq = [probe.eot] + ids
+        let probs = bundle.model.forward(seq).logits
+        var logSum = 0.0
+        let steps = (1..<seq.count).map { t -> TokenStep in
+            let p = Sampler.softmax(Array(probs.row(t - 1)))[seq[t]]
+            logSum += log(p)
+            return TokenStep(step: t, token: probe.show(seq[t]), prob: Format.prob(p), logProb: Format.fixed(log(p)))
+        }
+        return Chapter4Values.Chain(sentence: Format.code(sentence), steps: steps, product: Format.scientific(exp(logSum)), logSum: Format.fixed(logSum))
+    }
+
+    /// The tokens the PCA figure projects: the first `n` learned tokens (ids from 257 on: merges, not raw bytes).
+    func pcaTokens(_ n: Int) -> [Int] { Array(Tokenizer.firstLearnedID..<min(bundle.model.config.vocabSize, Tokenizer.firstLearnedID + n)) }
+
+    /// Share of the variance of those embedding rows on their first two principal components.
+    func pcaExplained(_ n: Int) -> Double {
+        let C = bundle.model.config.width, wte = bundle.model.tensor("wte.weight")!
+        let tokens = pcaTokens(n)
+        var mean = [Double](repeating: 0, count: C)
+        for id in tokens { for j in 0..<C { mean[j] += Double(wte.data[id * C + j]) / Double(tokens.count) } }
+        var cov = [Double](repeating: 0, count: C * C)
+        for id in tokens {
+            for a in 0..<C {
+                let xa = Double(wte.data[id * C + a]) - mean[a]
+                for b in 0..<C { cov[a * C + b] += xa * (Double(wte.data[id * C + b]) - mean[b]) }
+            }
+        }
+        let trace = (0..<C).reduce(0.0) { $0 + cov[$1 * C + $1] }
+        return Self.topEigenvalues(cov, C, 2).reduce(0, +) / trace
+    }
+
+    /// The k largest eigenvalues of a symmetric positive semi-definite matrix (power iteration with deflation, fixed start).
+    static func topEigenvalues(_ m: [Double], _ n: Int, _ k: Int) -> [Double] {
+        var a = m, out: [Double] = []
+        for _ in 0..<k {
+            var v = (0..<n).map { 1 + Double($0 % 7) / 10 }
+            var lambda = 0.0
+            for _ in 0..<500 {
+                var w = [Double](repeating: 0, count: n)
+                for i in 0..<n { for j in 0..<n { w[i] += a[i * n + j] * v[j] } }
+                let len = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard len > 0 else { break }
+                lambda = len
+                v = w.map { $0 / len }
+            }
+            out.append(lambda)
+            for i in 0..<n { for j in 0..<n { a[i * n + j] -= lambda * v[i] * v[j] } }
+        }
+        return out
+    }
+
+    /// Ch. 5: one head's scores, masked scores and weights; how much attention the mask blocks.
+    func chapter5(_ c: ChapterView) throws(UserError) -> Chapter5Values {
+        let s = try c.scenario("prompt")
+        let ids = try probe.ids(s, what: c.what)
+        let layer = try c.int("scores", "layer", 0), head = try c.int("scores", "head", 0)
+        let cfg = bundle.model.config
+        guard (0..<cfg.layers).contains(layer), (0..<cfg.heads).contains(head) else {
+            throw c.fail("figure \"scores\": layer \(layer), head \(head) is out of range: allowed layer 0...\(cfg.layers - 1), head 0...\(cfg.heads - 1)")
+        }
+        guard ids.count >= 2 else { throw c.fail("scenario \"prompt\" needs at least 2 tokens") }
+        let trace = bundle.model.forward(ids, trace: true).trace!
+        let T = ids.count
+        let raw = trace[TraceName.scoresUnmasked(layer: layer)]!, masked = trace[TraceName.scores(layer: layer)]!
+        let pattern = trace[TraceName.pattern(layer: layer)]!
+        let rows = (0..<T).map { i in
+            Chapter5Values.Row(query: probe.show(ids[i]),
+                               scores: (0..<T).map { Format.fixed(Double(raw[head, i, $0]), 2) },
+                               masked: (0..<T).map { Format.fixed(Double(masked[head, i, $0]), 2) },
+                               weights: (0..<T).map { Format.fixed(Double(pattern[head, i, $0]), 3) })
+        }
+        // Without the mask: softmax over the whole unmasked row; the mass on j > i is what the mask removes.
+        var future = 0.0
+        for i in 0..<(T - 1) {
+            let w = Sampler.softmax((0..<T).map { raw[head, i, $0] })
+            future += w[(i + 1)...].reduce(0, +)
+        }
+        return Chapter5Values(prompt: Format.code(s.prompt), layer: layer, head: head, tokens: ids.map(probe.show), rows: rows,
+                              w21: Format.fixed(Double(pattern[head, 1, 0])), w22: Format.fixed(Double(pattern[head, 1, 1])),
+                              futureShare: Format.percent(future / Double(T - 1)))
+    }
+
+    /// Windows of held-out text for the head statistics: 16 windows of 32 tokens.
+    static let statWindows = (count: 16, length: 32)
+
+    /// Ch. 6: measured head behaviour over validation windows, labelled by `HeadStatistics.classifyHeads`.
+    func chapter6(_ c: ChapterView) throws(UserError) -> Chapter6Values {
+        let s = try c.scenario("prompt")
+        _ = try probe.ids(s, what: c.what)
+        let length = min(Self.statWindows.length, bundle.model.config.contextLength)
+        let windows = training.validationWindows(count: Self.statWindows.count, length: length)
+        guard !windows.isEmpty else { throw c.fail("the validation text is too short for \(Self.statWindows.count) windows of \(length) tokens") }
+        let stats = HeadStatistics.measure(model: bundle.model, windows: windows)
+        let kinds = HeadStatistics.classifyHeads(stats)
+        let heads = zip(stats, kinds).map { s, k in
+            Chapter6Values.Head(layer: s.layer, head: s.head, previous: Format.fixed(s.previous), first: Format.fixed(s.first),
+                                selfWeight: Format.fixed(s.selfWeight), entropy: Format.fixed(s.entropy),
+                                isPrevious: k == .previous, isFirst: k == .first, isSelf: k == .self, isDiffuse: k == .diffuse, isMixed: k == .mixed)
+        }
+        let strongest = stats.max { $0.previous != $1.previous ? $0.previous < $1.previous : ($0.layer, $0.head) > ($1.layer, $1.head) }!
+        func refs(_ kind: HeadKind, _ score: (HeadStatistic) -> Double) -> [HeadRef] {
+            zip(stats, kinds).filter { $0.1 == kind }.map { HeadRef(layer: $0.0.layer, head: $0.0.head, score: Format.fixed(score($0.0))) }
+        }
+        return Chapter6Values(prompt: Format.code(s.prompt), windows: windows.count, windowLength: length, rows: stats.first?.rows ?? 0,
+                              heads: heads, previousHeads: refs(.previous, \.previous), firstHeads: refs(.first, \.first),
+                              selfHeads: refs(.self, \.selfWeight), diffuseHeads: refs(.diffuse, \.entropy),
+                              threshold: Format.fixed(HeadStatistics.threshold, 1), diffuseThreshold: Format.fixed(HeadStatistics.diffuseThreshold, 1),
+                              strongestPrevious: HeadRef(layer: strongest.layer, head: strongest.head, score: Format.fixed(strongest.previous)),
+                              uniformShare: Format.fixed(HeadStatistics.uniformShare(windows: windows)))
+    }
+
+    /// Ch. 7: every strategy on one prompt.
+    func chapter7(_ c: ChapterView) throws(UserError) -> Chapter7Values {
+        let gs = try c.scenario("greedy"), bs = try c.scenario("beam"), ss = try c.scenario("sample")
+        let ks = try c.scenario("topK"), ps = try c.scenario("topP")
+        let greedy = try probe.generate(gs, what: c.what)
+        let beam = try probe.generate(bs, what: c.what)
+        guard case .beam(let width) = bs.resolvedStrategy, let tree = beam.beams else { throw c.fail("scenario \"beam\" must use the beam strategy") }
+        let greedyLog = greedy.steps.reduce(0.0) { $0 + Sampler.logSoftmax($1.logits)[$1.chosen] }
+        let beamLog = tree.nodes[tree.best].cumulative
+        let beamValues = Chapter7Values.Beam(width: width, text: probe.continuation(bs, beam), logProb: Format.fixed(beamLog),
+                                             greedyLogProb: Format.fixed(greedyLog), tokens: beam.ids.count, greedyTokens: greedy.ids.count,
+                                             beatGreedy: beam.ids != greedy.ids && beamLog > greedyLog, sameAsGreedy: beam.ids == greedy.ids)
+        let logits = greedy.steps[0].logits
+        let temps = (c.text("temperature", "temperatures") ?? "0.5,1,2").split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !temps.isEmpty, temps.allSatisfy({ $0 > 0 }) else { throw c.fail("figure \"temperature\": temperatures must be positive numbers separated by commas") }
+        let rows = temps.map { t -> Chapter7Values.TemperatureRow in
+            let p = Sampler.softmax(logits, temperature: t)
+            let top = ModelProbe.rankByProbability(p)[0]
+            let h = p.reduce(0.0) { $1 > 0 ? $0 - $1 * log($1) : $0 }
+            return .init(t: Format.fixed(t, 1), top1: probe.show(top), top1Prob: Format.prob(p[top]), entropy: Format.fixed(h))
+        }
+        func cut(_ s: ScenarioConfig, _ parameter: String) throws(UserError) -> Chapter7Values.Cut {
+            let r = try probe.generate(s, what: c.what)
+            let step = r.steps[0]
+            let original = Sampler.softmax(step.logits)
+            let mass = step.kept.reduce(0.0) { $0 + original[$1.id] }
+            let drawn = step.kept.first { $0.id == step.chosen }!
+            return .init(parameter: parameter, kept: step.kept.count, keptMass: Format.percent(mass), drawn: probe.show(step.chosen),
+                         drawnProb: Format.prob(Double(drawn.probability)), seed: String(s.seed ?? 0))
+        }
+        guard case .topK(let k, _) = ks.resolvedStrategy, case .topP(let pp, _) = ps.resolvedStrategy,
+              case .sample(let st) = ss.resolvedStrategy else {
+            throw c.fail("scenarios \"topK\", \"topP\" and \"sample\" must use the topK, topP and sample strategies")
+        }
+        let sample = try probe.generate(ss, what: c.what)
+        return Chapter7Values(prompt: Format.code(gs.prompt), greedy: .init(text: probe.continuation(gs, greedy), steps: probe.steps(greedy)),
+                              beam: beamValues, temperatures: rows, topK: try cut(ks, String(k)), topP: try cut(ps, trimmed(pp)),
+                              sample: .init(temperature: trimmed(st), seed: String(ss.seed ?? 0), text: probe.continuation(ss, sample),
+                                            sameAsGreedy: sample.ids == greedy.ids))
+    }
+}
+
+/// L2 norm in Double.
+func norm(_ v: ArraySlice<Float>) -> Double { v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+
+/// `0.9` as `0.9`, `1.0` as `1`.
+func trimmed(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x)
+}

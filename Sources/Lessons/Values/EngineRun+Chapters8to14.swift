@@ -1,0 +1,133 @@
+import Foundation
+import TinyGPT
+
+extension EngineRun {
+    /// The batch of chapter 8: 4 validation windows of 16 positions (17 tokens: inputs and shifted targets).
+    static let lossBatch = (sequences: 4, length: 16, shown: 8)
+
+    /// Ch. 8: the loss of a real batch, parallel vs one-at-a-time logits, the optimiser's settings.
+    func chapter8(_ c: ChapterView) throws(UserError) -> Chapter8Values {
+        let s = try c.scenario("prompt")
+        let ids = try probe.ids(s, what: c.what)
+        let model = bundle.model
+        let (B, T) = (Self.lossBatch.sequences, Self.lossBatch.length)
+        let windows = training.validationWindows(count: B, length: T + 1)
+        guard windows.count == B else { throw c.fail("the validation text is too short for a batch of \(B)×\(T)") }
+        // The mean loss as training computes it: the training workspace and the cross-entropy kernel.
+        let ws = TrainingWorkspace(model: model, batchSize: B, sequenceLength: T)
+        ws.load(inputs: windows.flatMap { $0.prefix(T) }, targets: windows.flatMap { $0.dropFirst() })
+        let meanLoss = Double(model.forward(ws))
+        let first = windows[0]
+        let logits = model.forward(Array(first.prefix(T))).logits
+        let positions = (0..<min(T, Self.lossBatch.shown)).map { t -> Chapter8Values.Position in
+            let p = Sampler.softmax(Array(logits.row(t)))[first[t + 1]]
+            return .init(position: t, target: probe.show(first[t + 1]), prob: Format.prob(p), loss: Format.fixed(-Foundation.log(p)))
+        }
+        // One pass over the whole prompt against the key/value cache fed one token at a time.
+        let parallel = model.forward(ids).logits
+        var cache = KVCache(model: model)
+        var maxDiff: Float = 0
+        for (t, id) in ids.enumerated() {
+            let row = cache.append(id)
+            for v in row.indices { maxDiff = max(maxDiff, abs(row[v] - parallel.data[t * row.count + v])) }
+        }
+        let log = bundle.trainLog
+        guard !log.isEmpty else { throw c.fail("the model folder has no train-log.jsonl") }
+        return Chapter8Values(sequences: B, length: T, positions: positions, meanLoss: Format.fixed(meanLoss),
+                              parallelMaxDiff: maxDiff == 0 ? "0" : Format.scientific(Double(maxDiff)),
+                              peakLR: Format.fixed(Double(log.map(\.learningRate).max()!), 4), clip: Format.fixed(Double(training.config.gradClip), 1),
+                              clippedShare: Format.percent(Double(log.filter(\.clipped).count) / Double(log.count)), steps: log.count)
+    }
+
+    /// Ch. 9: visible (query, key) pairs under the causal and bidirectional masks.
+    func chapter9(_ c: ChapterView) throws(UserError) -> Chapter9Values {
+        let n = try c.int("masks", "length", 6)
+        guard n >= 1 else { throw c.fail("figure \"masks\": length \(n) is out of range: allowed ≥ 1") }
+        let causal = n * (n + 1) / 2
+        return Chapter9Values(length: n, causalVisible: causal, bidirectionalVisible: n * n, causalShare: Format.percent(Double(causal) / Double(n * n)))
+    }
+
+    /// Ch. 10: scaling experiment, schedule, clipping, FP16/BF16 rounding of the real weights, SFT.
+    func chapter10(_ c: ChapterView, sft: Chapter2Values.FineTune) throws(UserError) -> Chapter10Values {
+        let file = ExperimentResults.directory(model: bundle.directory).appendingPathComponent("scaling.json").path
+        guard let scaling = experiments.scaling, !scaling.points.isEmpty else {
+            throw c.fail("needs the scaling result \(file), which does not exist yet (run the scaling experiment)")
+        }
+        let points = scaling.points.sorted { $0.parameters < $1.parameters }.map {
+            Chapter10Values.ScalePoint(name: "L\($0.layers)·H\($0.heads)·C\($0.width)", parameters: Format.grouped($0.parameters),
+                                       loss: Format.fixed(Double($0.valLoss)))
+        }
+        let log = bundle.trainLog
+        guard let last = log.last else { throw c.fail("the model folder has no train-log.jsonl") }
+        let norms = log.map(\.gradNorm).sorted()
+        let median = norms.count % 2 == 1 ? Double(norms[norms.count / 2]) : (Double(norms[norms.count / 2 - 1]) + Double(norms[norms.count / 2])) / 2
+        let weights = bundle.model.parameters
+        let fp16 = Precision.errors(weights, Precision.fp16), bf16 = Precision.errors(weights, Precision.bf16)
+        let tiny = weights.filter { $0 != 0 && abs($0) < Precision.fp16MinNormal }.count
+        return Chapter10Values(scaling: points, scalingSlope: Format.fixed(scaling.slope), warmupSteps: training.config.warmupSteps,
+                               totalSteps: log.count, peakLR: Format.fixed(Double(log.map(\.learningRate).max()!), 4),
+                               finalLR: Format.fixed(Double(last.learningRate), 4), clip: Format.fixed(Double(training.config.gradClip), 1),
+                               clippedSteps: log.filter(\.clipped).count, medianGradNorm: Format.fixed(median),
+                               fp16MaxError: Format.scientific(fp16.max), fp16MeanError: Format.scientific(fp16.mean),
+                               bf16MaxError: Format.scientific(bf16.max), bf16MeanError: Format.scientific(bf16.mean),
+                               weightCount: Format.grouped(weights.count), fp16Subnormal: Format.grouped(tiny), sft: sft)
+    }
+
+    /// Ch. 11: a story and a function, continued greedily.
+    func chapter11(_ c: ChapterView) throws(UserError) -> Chapter11Values {
+        let story = try c.scenario("story"), code = try c.scenario("code")
+        return Chapter11Values(story: probe.continuation(story, try probe.generate(story, what: c.what)),
+                               code: probe.continuation(code, try probe.generate(code, what: c.what), language: "python"))
+    }
+
+    /// Ch. 12: a greedy loop (if any), the context limit on a real held-out document, an unsupported "fact".
+    func chapter12(_ c: ChapterView) throws(UserError) -> Chapter12Values {
+        let rs = try c.scenario("repeat"), fs = try c.scenario("fact")
+        let greedy = try probe.generate(rs, what: c.what, stopAtEnd: false)
+        let text = probe.continuation(rs, greedy)
+        // A tight loop if there is one (≥ 3 back-to-back repeats, or 2 of a span of ≥ 3 tokens); otherwise the
+        // decoder's own repetition flag: the first span of ≥ 3 tokens the output writes a second time.
+        var loop: Chapter12Values.Loop? = nil
+        if let l = Self.longestLoop(greedy.ids), l.repeats >= 3 || l.period >= 3 {
+            loop = .init(text: text, span: Format.code(bundle.tokenizer.decode(Array(greedy.ids[l.start..<(l.start + l.period)]))),
+                         period: l.period, repeats: l.repeats, backToBack: true)
+        } else if let flag = greedy.repetition {
+            let seq = greedy.promptIDs + greedy.ids, n = flag.ngram.count
+            let count = (0...(seq.count - n)).filter { Array(seq[$0..<($0 + n)]) == flag.ngram }.count
+            loop = .init(text: text, span: Format.code(bundle.tokenizer.decode(flag.ngram)), period: n, repeats: count, backToBack: false)
+        }
+        let T = bundle.model.config.contextLength
+        let documents = training.validation.split(separator: probe.eot).map(\.count)
+        let longest = documents.max() ?? 0
+        return Chapter12Values(greedyText: text, loop: loop, contextLength: T, longPromptTokens: longest, droppedTokens: max(0, longest - T),
+                               hallucination: probe.continuation(fs, try probe.generate(fs, what: c.what)))
+    }
+
+    /// The repeating span that covers the most tokens of `ids` back to back (at least 2 repeats, period ≤ 16).
+    static func longestLoop(_ ids: [Int]) -> (start: Int, period: Int, repeats: Int)? {
+        var best: (start: Int, period: Int, repeats: Int)? = nil
+        for p in 1...16 where 2 * p <= ids.count {
+            var run = 0
+            for i in p..<ids.count {
+                run = ids[i] == ids[i - p] ? run + 1 : 0
+                let repeats = (run + p) / p
+                if repeats >= 2, repeats * p > (best.map { $0.repeats * $0.period } ?? 0) {
+                    best = (i - run - p + 1, p, repeats)
+                }
+            }
+        }
+        return best
+    }
+
+    /// Ch. 13: GPT-3's published 175 billion parameters against ours.
+    func chapter13() -> Chapter13Values {
+        Chapter13Values(gpt3Ratio: Format.grouped(Int((175e9 / Double(bundle.model.layout.count)).rounded())))
+    }
+
+    /// Ch. 14: the pipeline on one prompt, ending in the greedy choice.
+    func chapter14(_ c: ChapterView) throws(UserError) -> Chapter14Values {
+        let s = try c.scenario("prompt")
+        let ids = try probe.ids(s, what: c.what)
+        return Chapter14Values(prompt: Format.code(s.prompt), tokens: ids.count, chosen: probe.distribution(prompt: s.prompt, ids: ids, k: 1).top1)
+    }
+}
