@@ -41,7 +41,7 @@ extension StageFigures {
 
 extension StageRenderer {
     func repetitionFigure(_ request: StageRequest) throws(UserError) -> StageFigure {
-        let ids = try promptIDs(request, reserve: 1)
+        let ids = try generationPromptIDs(request)
         let room = config.contextLength - ids.count
         let o = options(request, GenerationOptions(strategy: .greedy, maxTokens: min(40, room)))
         // End-of-text would stop the loop before it shows; the figure says it was ignored.

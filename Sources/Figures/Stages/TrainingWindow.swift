@@ -75,7 +75,9 @@ extension StageRenderer {
             }
             w = Array(given.prefix(config.contextLength + 1))
         } else {
-            w = try promptIDs(request)
+            let ids = try promptIDs(request)
+            // Training documents start after <|endoftext|>, so a one-token prompt still has a target.
+            w = ids.count == 1 ? [bundle.tokenizer.endOfTextID] + ids : ids
         }
         guard w.count >= 2 else {
             throw UserError("stage \(stage.rawValue) needs at least 2 tokens (an input and its target); the prompt \"\(request.prompt)\" is \(w.count) token")

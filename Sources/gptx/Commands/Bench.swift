@@ -4,8 +4,8 @@ import TinyGPT
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure speed (release builds): train, trace, generate.",
-        subcommands: [BenchTrain.self, BenchTrace.self, BenchGenerate.self])
+        abstract: "Measure speed (release builds): train, trace, generate, render.",
+        subcommands: [BenchTrain.self, BenchTrace.self, BenchGenerate.self, BenchRender.self])
 }
 
 struct BenchTrain: ParsableCommand {
@@ -53,5 +53,34 @@ struct BenchGenerate: ParsableCommand {
         let r = try GenerationBenchmark.run(model: bundle.model, prompt: prompt, tokens: n)
         print(String(format: "generate: %d tokens, cached %.0f tokens/s, uncached %.0f tokens/s, speed-up %.1f×",
                      r.tokens, r.cachedTokensPerSecond, r.uncachedTokensPerSecond, r.cachedTokensPerSecond / r.uncachedTokensPerSecond))
+    }
+}
+
+struct BenchRender: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "render",
+        abstract: "figures/s for the whole `render --stage all` set (runs, layout and encoding), PNG and SVG, shipped model.")
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Prompt to draw.") var prompt = "我爱机器学习"
+    @Option(help: "Timed runs per format (median reported).") var runs = 3
+    @Option(help: "PNG pixels per point.") var scale: Double = 2
+
+    func run() throws {
+        guard runs >= 1 else { throw UserError("--runs \(runs) is out of range: allowed ≥ 1") }
+        let bundle = try model.load()
+        let job = RenderJob(bundle: bundle, experiments: try ExperimentResults.load(model: bundle.directory), language: .zh, theme: .light)
+        for format in [FigureFormat.png, .svg] {
+            var count = 0
+            var samples: [Double] = []
+            for i in 0...runs {
+                let start = DispatchTime.now().uptimeNanoseconds
+                // A fresh session each run, so the forward passes and decodings are timed too.
+                let figures = try job.render(prompt: prompt, stages: FigureStage.allCases, explicit: false, options: nil, parameters: [:]).figures
+                for (_, f) in figures { _ = try format.encode(f.drawing, scale: scale) }
+                count = figures.count
+                if i > 0 { samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }  // run 0 warms up
+            }
+            let t = Stopwatch.median(samples)
+            print(String(format: "render %@: %d figures in %.3f s (median of %d) = %.1f figures/s", format.rawValue, count, t, runs, Double(count) / t))
+        }
     }
 }
