@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Figures
 import TinyGPT
 
 struct Bench: ParsableCommand {
