@@ -18,11 +18,7 @@ extension Drawing {
         cairo_scale(cr, scale, scale)
         try CairoRenderer(fonts: fonts).render(self, on: cr)
         cairo_surface_flush(surface)
-        let sink = ByteSink()
-        try withExtendedLifetime(sink) {
-            try check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.closure))
-        }
-        return sink.data
+        return try PNGEncoder.encode(surface: surface!)
     }
 
     /// SVG 1.1 bytes with `viewBox`, `<title>` and `<desc>`; text is drawn as glyph outlines.
@@ -41,8 +37,7 @@ extension Drawing {
             cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
             try draw(on: surface, fonts)
         }
-        let text = String(decoding: sink.data, as: UTF8.self)
-        return Data(SVGPostProcessor.process(text, title: title, description: description).utf8)
+        return Data(SVGPostProcessor.process([UInt8](sink.data), title: title, description: description))
     }
 
     /// PDF bytes; the creation date is fixed so the same drawing gives the same file.
