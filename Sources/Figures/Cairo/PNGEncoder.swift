@@ -20,58 +20,73 @@ enum PNGEncoder {
         }
         let channels = opaque ? 3 : 4
         let rowBytes = w * channels
-        var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * h)
-        var previous = [UInt8](repeating: 0, count: rowBytes), current = previous
-        raw.withUnsafeMutableBufferPointer { out in
-            for y in 0..<h {
-                let row = UnsafeRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
+        // Filtered rows, each led by its filter byte; rows are unfiltered into `current`, then
+        // "Up" (byte minus the byte above) is written out, so flat regions become runs of zero.
+        let rawCount = (rowBytes + 1) * h
+        let raw = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, rawCount))
+        defer { raw.deallocate() }
+        var previous = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, rowBytes))
+        var current = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, rowBytes))
+        defer { previous.deallocate(); current.deallocate() }
+        previous.initialize(repeating: 0, count: rowBytes)
+        for y in 0..<h {
+            let row = UnsafeRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
+            let out = raw + y * (rowBytes + 1)
+            out[0] = 2
+            if opaque {
+                // Byte-wise subtraction commutes with reordering the bytes, so "Up" is taken on
+                // cairo's 0xAARRGGBB words directly against the row above (SWAR, no carries
+                // between bytes), then R, G, B are stored.
+                let above = y == 0 ? nil : UnsafeRawPointer(base + (y - 1) * stride).assumingMemoryBound(to: UInt32.self)
+                let o = out + 1
                 for x in 0..<w {
-                    let p = row[x]
-                    var a = p >> 24, r = (p >> 16) & 0xFF, g = (p >> 8) & 0xFF, b = p & 0xFF
-                    if a != 0xFF {
-                        // Un-premultiply, rounding to nearest.
-                        if a == 0 { (r, g, b) = (0, 0, 0) } else {
-                            r = (r * 255 + a / 2) / a; g = (g * 255 + a / 2) / a; b = (b * 255 + a / 2) / a
-                        }
-                    } else { a = 0xFF }
-                    let o = x * channels
-                    current[o] = UInt8(r); current[o + 1] = UInt8(g); current[o + 2] = UInt8(b)
-                    if channels == 4 { current[o + 3] = UInt8(a) }
+                    let a = row[x], b = above?[x] ?? 0
+                    let d = ((a | 0x8080_8080) &- (b & 0x7F7F_7F7F)) ^ ((a ^ ~b) & 0x8080_8080)
+                    o[3 * x] = UInt8(truncatingIfNeeded: d >> 16)
+                    o[3 * x + 1] = UInt8(truncatingIfNeeded: d >> 8)
+                    o[3 * x + 2] = UInt8(truncatingIfNeeded: d)
                 }
-                let start = y * (rowBytes + 1)
-                out[start] = 2  // filter "Up": flat regions become runs of zero
-                for i in 0..<rowBytes { out[start + 1 + i] = current[i] &- previous[i] }
-                swap(&previous, &current)
+                continue
             }
+            for x in 0..<w {
+                let p = row[x], a = p >> 24
+                var r = (p >> 16) & 0xFF, g = (p >> 8) & 0xFF, b = p & 0xFF
+                // Un-premultiply, rounding to nearest.
+                if a == 0 { (r, g, b) = (0, 0, 0) } else if a != 0xFF {
+                    r = (r * 255 + a / 2) / a; g = (g * 255 + a / 2) / a; b = (b * 255 + a / 2) / a
+                }
+                let o = current + x * 4
+                o[0] = UInt8(r); o[1] = UInt8(g); o[2] = UInt8(b); o[3] = UInt8(a)
+            }
+            for i in 0..<rowBytes { out[1 + i] = current[i] &- previous[i] }
+            swap(&previous, &current)
         }
         var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var header = Data()
         header.appendBigEndian(UInt32(w)); header.appendBigEndian(UInt32(h))
         header.append(contentsOf: [8, opaque ? 2 : 6, 0, 0, 0])
         chunk("IHDR", header, into: &png)
-        chunk("IDAT", try deflate(raw), into: &png)
+        chunk("IDAT", try deflate(UnsafeBufferPointer(start: raw, count: rawCount)), into: &png)
         chunk("IEND", Data(), into: &png)
         return png
     }
 
-    private static func deflate(_ input: [UInt8]) throws -> Data {
+    private static func deflate(_ input: UnsafeBufferPointer<UInt8>) throws -> Data {
         var stream = z_stream()
         guard deflateInit2_(&stream, 6, Z_DEFLATED, 15, 8, Z_RLE, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw FigureError.cairo("zlib failed to initialise")
         }
         defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))))
-        let status = input.withUnsafeBufferPointer { src in
-            output.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress!)
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.baseAddress!
-                stream.avail_out = uInt(dst.count)
-                return CCairo.deflate(&stream, Z_FINISH)
-            }
-        }
+        let capacity = Int(deflateBound(&stream, uLong(input.count)))
+        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { output.deallocate() }
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!)
+        stream.avail_in = uInt(input.count)
+        stream.next_out = output
+        stream.avail_out = uInt(capacity)
+        let status = CCairo.deflate(&stream, Z_FINISH)
         guard status == Z_STREAM_END else { throw FigureError.cairo("zlib failed to compress (\(status))") }
-        return Data(output.prefix(Int(stream.total_out)))
+        return Data(bytes: output, count: Int(stream.total_out))
     }
 
     private static func chunk(_ type: String, _ body: Data, into png: inout Data) {

@@ -63,13 +63,12 @@ struct BenchRender: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @Option(help: "Prompt to draw.") var prompt = "我爱机器学习"
     @Option(help: "Timed runs per format (median reported).") var runs = 3
-    @Option(help: "PNG pixels per point.") var scale: Double = 2
 
     func run() throws {
         guard runs >= 1 else { throw UserError("--runs \(runs) is out of range: allowed ≥ 1") }
         let bundle = try model.load()
         let job = RenderJob(bundle: bundle, experiments: try ExperimentResults.load(model: bundle.directory), language: .zh, theme: .light)
-        for format in [FigureFormat.png, .svg] {
+        for (format, scale) in [(FigureFormat.png, 1.0), (.png, 2.0), (.svg, 1.0)] {
             var count = 0
             var samples: [Double] = []
             for i in 0...runs {
@@ -81,7 +80,8 @@ struct BenchRender: ParsableCommand {
                 if i > 0 { samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }  // run 0 warms up
             }
             let t = Stopwatch.median(samples)
-            print(String(format: "render %@: %d figures in %.3f s (median of %d) = %.1f figures/s", format.rawValue, count, t, runs, Double(count) / t))
+            let name = format == .png ? "png \(Int(scale))×" : format.rawValue
+            print(String(format: "render %@: %d figures in %.3f s (median of %d) = %.1f figures/s", name, count, t, runs, Double(count) / t))
         }
     }
 }
