@@ -230,3 +230,25 @@ enum Shipped {
         #expect(StageFigures.inferClip(Array(log.suffix(2))) == nil)
     }
 }
+
+@Suite struct StageTextTests {
+    /// Every character of every label is in the figure font: no tofu boxes (subscripts such as
+    /// ₁ or ᵢ are not in Noto Sans CJK, so figures write them as _1, _i).
+    @Test(arguments: [Language.zh, .en])
+    func everyLabelIsCoveredByTheFont(language: Language) throws {
+        var known: [Unicode.Scalar: Bool] = [:]
+        func covered(_ s: Unicode.Scalar) -> Bool {
+            if let k = known[s] { return k }
+            let ok = (try? FontLibrary.locate(family: FontLibrary.family, weight: .regular, sample: String(s))) != nil
+            known[s] = ok
+            return ok
+        }
+        let r = Shipped.renderer(language, experiments: Shipped.fakeExperiments)
+        for stage in FigureStage.allCases {
+            for f in try r.render(StageRequest(stage: stage, prompt: Shipped.typical)) {
+                let missing = Set(f.drawing.labelBounds().flatMap { $0.label.text.unicodeScalars.filter { !covered($0) } })
+                #expect(missing.isEmpty, "\(f.name): no glyph for \(missing.map { "U+" + String($0.value, radix: 16, uppercase: true) })")
+            }
+        }
+    }
+}

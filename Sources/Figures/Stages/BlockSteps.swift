@@ -28,9 +28,9 @@ extension StageRenderer {
         let t = trace(ids), last = ids.count - 1
         func v(_ name: String) -> [Double] { t[name]!.row(last).map(Double.init) }
         let steps: [(String, [Double])] = [
-            (words("x 进入", "x in"), v(TraceName.residPre(layer: l))), ("LN₁(x)", v(TraceName.lnNormalized(layer: l, 1))),
+            (words("x 进入", "x in"), v(TraceName.residPre(layer: l))), ("LN1(x)", v(TraceName.lnNormalized(layer: l, 1))),
             (words("注意力输出", "attention out"), v(TraceName.attnOut(layer: l))), ("x + attn", v(TraceName.residMid(layer: l))),
-            ("LN₂", v(TraceName.lnNormalized(layer: l, 2))), (words("MLP 输出", "MLP out"), v(TraceName.mlpOut(layer: l))),
+            ("LN2", v(TraceName.lnNormalized(layer: l, 2))), (words("MLP 输出", "MLP out"), v(TraceName.mlpOut(layer: l))),
             (words("x 离开", "x out"), v(TraceName.residPost(layer: l))),
         ]
         return StageFigures.blockSteps(layer: l, token: labels([ids[last]])[0], steps: steps.map { (name: $0.0, vector: $0.1) }, theme: theme, words: words)

@@ -20,7 +20,7 @@ extension StageFigures {
             items += VectorStrip(values: heads[h], label: words("头 \(h) 的 z（‖结果‖ \(Num.fixed(contributions[h]))）", "head \(h) z (‖result‖ \(Num.fixed(contributions[h])))"),
                                  coloring: .diverging(limit: limit), maximumCellSize: 16).draw(in: strips[h], theme: theme)
         }
-        items += VectorStrip(values: concat, label: words("拼接 [z₀…z\(H - 1)]", "concat [z₀…z\(H - 1)]"), coloring: .diverging(limit: limit), maximumCellSize: 16)
+        items += VectorStrip(values: concat, label: words("拼接 [z_0…z_\(H - 1)]", "concat [z_0…z_\(H - 1)]"), coloring: .diverging(limit: limit), maximumCellSize: 16)
             .draw(in: strips[H], theme: theme)
         items += VectorStrip(values: output, label: words("× W^O + b = 注意力输出", "× W^O + b = attention out"), coloring: .diverging(), maximumCellSize: 16)
             .draw(in: strips[H + 1], theme: theme)
