@@ -252,3 +252,39 @@ enum Shipped {
         }
     }
 }
+
+/// Stage figures from the shipped model compared with committed PNGs in `Golden/` (regenerate
+/// with `GPTX_UPDATE_GOLDENS=1 swift test --filter FiguresTests.StageGoldenTests`, look at
+/// them, commit).
+@Suite struct StageGoldenTests {
+    static let cases: [(String, StageRequest)] = [
+        ("stage-attentionScores", StageRequest(stage: .attentionScores, prompt: Shipped.typical)),
+        ("stage-nextTokenBars", StageRequest(stage: .nextTokenBars, prompt: "我今天很")),
+        ("stage-maskComparison", StageRequest(stage: .maskComparison, prompt: Shipped.typical)),
+        ("stage-lossCurve", StageRequest(stage: .lossCurve)),
+    ]
+
+    @Test(arguments: cases.map(\.0))
+    func matchesGolden(name: String) throws {
+        let request = Self.cases.first { $0.0 == name }!.1
+        let png = try Shipped.renderer().render(request)[0].drawing.png(scale: 1)
+        let url = GoldenTests.directory.appendingPathComponent("\(name).png")
+        if ProcessInfo.processInfo.environment["GPTX_UPDATE_GOLDENS"] == "1" {
+            try png.write(to: url)
+            return
+        }
+        let expected = try Bitmap(png: Data(contentsOf: url)), actual = try Bitmap(png: png)
+        #expect(actual.width == expected.width && actual.height == expected.height)
+        guard actual.width == expected.width, actual.height == expected.height else { return }
+        let differing = GoldenTests.differingPixels(actual, expected, channelTolerance: 24)
+        #expect(Double(differing) <= 0.002 * Double(actual.pixels.count), "\(name): \(differing) pixels differ from Golden/\(name).png")
+    }
+
+    /// The comparison catches a real change: another head of the same prompt is not the golden.
+    @Test func otherHeadDiffers() throws {
+        let other = try Shipped.renderer().render(StageRequest(stage: .attentionScores, prompt: Shipped.typical, parameters: ["head": "1"]))[0]
+        let expected = try Bitmap(png: Data(contentsOf: GoldenTests.directory.appendingPathComponent("stage-attentionScores.png")))
+        let actual = try Bitmap(png: other.drawing.png(scale: 1))
+        #expect(GoldenTests.differingPixels(actual, expected, channelTolerance: 24) > Int(0.002 * Double(actual.pixels.count)))
+    }
+}
