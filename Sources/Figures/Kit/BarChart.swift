@@ -50,7 +50,9 @@ public struct BarChart: Figure, Hashable, Sendable {
         let n = values.count
         guard n > 0 else { return [] }
         let fs = theme.tickSize, line = fs * 1.3
-        let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true, extra: references.map(\.value))
+        // Headroom above the tallest bar for its value label.
+        let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true,
+                        extra: references.map(\.value) + (showValues ? [(values.max() ?? 0) * 1.08] : []))
         let natural = labels.map { Fonts.width($0, size: fs) }.max() ?? 0
         // Guess the slot width to choose flat or upright category labels.
         let guessSlot = (frame.width - 40) / Double(n)

@@ -10,9 +10,13 @@ import TinyGPT
 ///         let figures = try renderer.render(StageRequest(stage: stage, prompt: "我爱机器学习"))
 ///     }
 public final class StageRenderer {
+    /// The model, tokenizer and training log drawn from.
     public let bundle: ModelBundle
+    /// The scaling and fine-tuning results (`scalingLaw`, `fineTuneShift`).
     public let experiments: ExperimentResults
+    /// The language of titles, labels, captions and alt text.
     public let language: Language
+    /// Colours and type sizes.
     public let theme: Theme
     /// The training settings, when known (the clip threshold of `gradNorm`); without them the
     /// threshold is read off the log's clipped flags, and the figure says so.
