@@ -23,8 +23,8 @@ enum PNGEncoder {
         // Filtered rows, each led by its filter byte; rows are unfiltered into `current`, then
         // "Up" (byte minus the byte above) is written out, so flat regions become runs of zero.
         let rawCount = (rowBytes + 1) * h
-        let raw = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, rawCount))
-        defer { raw.deallocate() }
+        return try ScratchBuffers.shared.with(rawCount) { rawBytes in
+        let raw = rawBytes.assumingMemoryBound(to: UInt8.self)
         var previous = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, rowBytes))
         var current = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, rowBytes))
         defer { previous.deallocate(); current.deallocate() }
@@ -69,6 +69,7 @@ enum PNGEncoder {
         chunk("IDAT", try deflate(UnsafeBufferPointer(start: raw, count: rawCount)), into: &png)
         chunk("IEND", Data(), into: &png)
         return png
+        }
     }
 
     private static func deflate(_ input: UnsafeBufferPointer<UInt8>) throws -> Data {
@@ -78,8 +79,8 @@ enum PNGEncoder {
         }
         defer { deflateEnd(&stream) }
         let capacity = Int(deflateBound(&stream, uLong(input.count)))
-        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        defer { output.deallocate() }
+        return try ScratchBuffers.shared.with(capacity) { outputBytes in
+        let output = outputBytes.assumingMemoryBound(to: UInt8.self)
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!)
         stream.avail_in = uInt(input.count)
         stream.next_out = output
@@ -87,13 +88,17 @@ enum PNGEncoder {
         let status = CCairo.deflate(&stream, Z_FINISH)
         guard status == Z_STREAM_END else { throw FigureError.cairo("zlib failed to compress (\(status))") }
         return Data(bytes: output, count: Int(stream.total_out))
+        }
     }
 
     private static func chunk(_ type: String, _ body: Data, into png: inout Data) {
         png.appendBigEndian(UInt32(body.count))
-        let typed = Data(type.utf8) + body
-        png.append(typed)
-        let crc = typed.withUnsafeBytes { crc32(0, $0.bindMemory(to: Bytef.self).baseAddress, uInt($0.count)) }
+        let name = Array(type.utf8)
+        png.append(contentsOf: name)
+        png.append(body)
+        // The CRC covers the type and the body, computed in two steps to avoid a copy.
+        var crc = name.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
+        crc = body.withUnsafeBytes { crc32(crc, $0.bindMemory(to: Bytef.self).baseAddress, uInt($0.count)) }
         png.appendBigEndian(UInt32(crc))
     }
 }

@@ -10,15 +10,21 @@ extension Drawing {
     public func png(scale: Double = 1) throws -> Data {
         let fonts = try FontLibrary.shared.get()
         let w = Int32((size.width * scale).rounded(.up)), h = Int32((size.height * scale).rounded(.up))
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)
-        defer { cairo_surface_destroy(surface) }
-        try check(cairo_surface_status(surface))
-        let cr = cairo_create(surface)!
-        defer { cairo_destroy(cr) }
-        cairo_scale(cr, scale, scale)
-        try CairoRenderer(fonts: fonts).render(self, on: cr)
-        cairo_surface_flush(surface)
-        return try PNGEncoder.encode(surface: surface!)
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w))
+        return try ScratchBuffers.shared.with(stride * Int(h)) { pixels in
+            // A transparent page to start from, as a fresh surface would be.
+            pixels.initializeMemory(as: UInt8.self, repeating: 0, count: stride * Int(h))
+            let surface = cairo_image_surface_create_for_data(pixels.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32,
+                                                              w, h, Int32(stride))
+            defer { cairo_surface_destroy(surface) }
+            try check(cairo_surface_status(surface))
+            let cr = cairo_create(surface)!
+            defer { cairo_destroy(cr) }
+            cairo_scale(cr, scale, scale)
+            try CairoRenderer(fonts: fonts).render(self, on: cr)
+            cairo_surface_flush(surface)
+            return try PNGEncoder.encode(surface: surface!)
+        }
     }
 
     /// SVG 1.1 bytes with `viewBox`, `<title>` and `<desc>`; text is drawn as glyph outlines.
