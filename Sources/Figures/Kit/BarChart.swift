@@ -73,10 +73,13 @@ public struct BarChart: Figure, Hashable, Sendable {
                              fill: theme.foreground.withAlpha(0.035)))
         }
         let valueSize = min(theme.annotationSize, fs)
+        // In print the highlight is black like the first series: plain bars go grey there, so
+        // the chosen token still stands out without colour.
+        let normal = theme.seriesColor(0) == theme.highlight ? theme.seriesColor(2) : theme.seriesColor(0)
         for i in 0..<n {
             let x = plot.minX + Double(i) * slot + (slot - barW) / 2
             let y = pf.yPosition(axis, values[i])
-            let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : theme.seriesColor(0)
+            let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : normal
             out.append(.rect(Rect(x: x, y: y, width: barW, height: plot.maxY - y), fill: color))
             let s = NumberFormat.short(values[i], digits: digits)
             if showValues, Fonts.width(s, size: valueSize) <= slot - 1, y - valueSize * 1.1 >= frame.minY + top {
