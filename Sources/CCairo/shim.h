@@ -3,3 +3,4 @@
 #include <cairo-pdf.h>
 #include <cairo-ft.h>
 #include <fontconfig/fontconfig.h>
+#include <zlib.h>

@@ -10,19 +10,21 @@ extension Drawing {
     public func png(scale: Double = 1) throws -> Data {
         let fonts = try FontLibrary.shared.get()
         let w = Int32((size.width * scale).rounded(.up)), h = Int32((size.height * scale).rounded(.up))
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)
-        defer { cairo_surface_destroy(surface) }
-        try check(cairo_surface_status(surface))
-        let cr = cairo_create(surface)!
-        defer { cairo_destroy(cr) }
-        cairo_scale(cr, scale, scale)
-        try CairoRenderer(fonts: fonts).render(self, on: cr)
-        cairo_surface_flush(surface)
-        let sink = ByteSink()
-        try withExtendedLifetime(sink) {
-            try check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.closure))
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w))
+        return try ScratchBuffers.shared.with(stride * Int(h)) { pixels in
+            // A transparent page to start from, as a fresh surface would be.
+            pixels.initializeMemory(as: UInt8.self, repeating: 0, count: stride * Int(h))
+            let surface = cairo_image_surface_create_for_data(pixels.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32,
+                                                              w, h, Int32(stride))
+            defer { cairo_surface_destroy(surface) }
+            try check(cairo_surface_status(surface))
+            let cr = cairo_create(surface)!
+            defer { cairo_destroy(cr) }
+            cairo_scale(cr, scale, scale)
+            try CairoRenderer(fonts: fonts).render(self, on: cr)
+            cairo_surface_flush(surface)
+            return try PNGEncoder.encode(surface: surface!)
         }
-        return sink.data
     }
 
     /// SVG 1.1 bytes with `viewBox`, `<title>` and `<desc>`; text is drawn as glyph outlines.
@@ -41,8 +43,7 @@ extension Drawing {
             cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
             try draw(on: surface, fonts)
         }
-        let text = String(decoding: sink.data, as: UTF8.self)
-        return Data(SVGPostProcessor.process(text, title: title, description: description).utf8)
+        return Data(SVGPostProcessor.process([UInt8](sink.data), title: title, description: description))
     }
 
     /// PDF bytes; the creation date is fixed so the same drawing gives the same file.

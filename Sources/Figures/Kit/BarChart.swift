@@ -50,7 +50,9 @@ public struct BarChart: Figure, Hashable, Sendable {
         let n = values.count
         guard n > 0 else { return [] }
         let fs = theme.tickSize, line = fs * 1.3
-        let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true, extra: references.map(\.value))
+        // Headroom above the tallest bar for its value label.
+        let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true,
+                        extra: references.map(\.value) + (showValues ? [(values.max() ?? 0) * 1.08] : []))
         let natural = labels.map { Fonts.width($0, size: fs) }.max() ?? 0
         // Guess the slot width to choose flat or upright category labels.
         let guessSlot = (frame.width - 40) / Double(n)
@@ -71,10 +73,13 @@ public struct BarChart: Figure, Hashable, Sendable {
                              fill: theme.foreground.withAlpha(0.035)))
         }
         let valueSize = min(theme.annotationSize, fs)
+        // In print the highlight is black like the first series: plain bars go grey there, so
+        // the chosen token still stands out without colour.
+        let normal = theme.seriesColor(0) == theme.highlight ? theme.seriesColor(2) : theme.seriesColor(0)
         for i in 0..<n {
             let x = plot.minX + Double(i) * slot + (slot - barW) / 2
             let y = pf.yPosition(axis, values[i])
-            let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : theme.seriesColor(0)
+            let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : normal
             out.append(.rect(Rect(x: x, y: y, width: barW, height: plot.maxY - y), fill: color))
             let s = NumberFormat.short(values[i], digits: digits)
             if showValues, Fonts.width(s, size: valueSize) <= slot - 1, y - valueSize * 1.1 >= frame.minY + top {

@@ -40,7 +40,7 @@ extension StageFigures {
             .init(id: "lnf", label: "LayerNorm", detail: "2×\(C) = \(s.finalNorm)", column: 0, row: 4),
             .init(id: "unembed", label: words("反嵌入（与 W_E 共享）", "unembedding (tied to W_E)"), detail: "\(C)×\(V)", column: 0, row: 5),
             .init(id: "softmax", label: "softmax", detail: words("下一个 token 的概率", "next-token probabilities"), column: 0, row: 6),
-            .init(id: "x", label: words("残差流 x", "residual stream x"), detail: "T×\(C)", column: 1, row: 0),
+            .init(id: "x", label: words("一个块的内部：残差流 x", "inside one block: residual stream x"), detail: "T×\(C)", column: 1, row: 0),
             .init(id: "ln1", label: "LayerNorm 1", column: 1, row: 1),
             .init(id: "attn", label: words("掩码多头注意力", "masked multi-head attention"), detail: words("\(H) 头 × \(c.headSize) 维；W_QKV \(C)×\(3 * C)，W_O \(C)×\(C)", "\(H) heads × \(c.headSize); W_QKV \(C)×\(3 * C), W_O \(C)×\(C)"), column: 1, row: 2, emphasized: true),
             .init(id: "res1", label: words("+ 残差", "+ residual"), column: 1, row: 3),
@@ -54,7 +54,6 @@ extension StageFigures {
             .init(from: "lnf", to: "unembed", label: "T×\(C)"), .init(from: "unembed", to: "softmax", label: "T×\(V)"),
             .init(from: "x", to: "ln1"), .init(from: "ln1", to: "attn", label: "T×\(C)"), .init(from: "attn", to: "res1", label: "T×\(C)"),
             .init(from: "res1", to: "ln2"), .init(from: "ln2", to: "mlp", label: "T×\(C)"), .init(from: "mlp", to: "res2", label: "T×\(C)"),
-            .init(from: "blocks", to: "x"),
         ]
         let page = Page(theme: theme, title: words("我们的 GPT：真实尺寸", "Our GPT, with its real dimensions"),
                         subtitle: words("\(L) 层、\(H) 头、宽度 \(C)、上下文 \(T)、词表 \(V)；共 \(Num.grouped(s.total)) 个参数",

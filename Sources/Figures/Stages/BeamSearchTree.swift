@@ -44,7 +44,7 @@ extension StageFigures {
 
 extension StageRenderer {
     func beamGeneration(_ request: StageRequest, maxTokens: Int) throws(UserError) -> (ids: [Int], result: GenerationResult) {
-        let ids = try promptIDs(request, reserve: 1)
+        let ids = try generationPromptIDs(request)
         let o = options(request, GenerationOptions(strategy: .beam, beamWidth: 3, maxTokens: maxTokens))
         let g = try generation(ids, o)
         guard let tree = g.beams, tree.nodes.count > 1 else { throw UserError("stage beamTree: nothing was generated (the prompt fills the context)") }

@@ -31,10 +31,14 @@ extension StageFigures {
 
 extension StageRenderer {
     func chainRuleFigure(_ request: StageRequest) throws(UserError) -> StageFigure {
-        let ids = try promptIDs(request, reserve: 1)
-        // Documents start after <|endoftext|> in training, so it conditions the first token too.
-        let probs = targetProbabilities([bundle.tokenizer.endOfTextID] + ids)
-        return StageFigures.chainRule(tokens: labels(ids), probabilities: probs, theme: theme, words: words)
+        let ids = try promptIDs(request)
+        // Documents start after <|endoftext|> in training, so it conditions the first token too;
+        // a prompt that fills the context has no room for it, and its first token is left out.
+        if ids.count < config.contextLength {
+            let probs = targetProbabilities([bundle.tokenizer.endOfTextID] + ids)
+            return StageFigures.chainRule(tokens: labels(ids), probabilities: probs, theme: theme, words: words)
+        }
+        return StageFigures.chainRule(tokens: labels(Array(ids.dropFirst())), probabilities: targetProbabilities(ids), theme: theme, words: words)
     }
 }
 

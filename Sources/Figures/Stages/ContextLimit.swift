@@ -31,7 +31,7 @@ extension StageRenderer {
     func contextLimitFigure(_ request: StageRequest) throws(UserError) -> StageFigure {
         let T = config.contextLength
         // The prompt (or a default) continued greedily past the context, end-of-text ignored.
-        let start = request.prompt.isEmpty ? [bundle.tokenizer.endOfTextID] : try promptIDs(request, reserve: 1)
+        let start = request.prompt.isEmpty ? [bundle.tokenizer.endOfTextID] : try generationPromptIDs(request)
         var ids = start
         var cache = KVCache(model: model)
         var logits: [Float] = []

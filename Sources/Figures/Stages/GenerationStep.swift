@@ -14,7 +14,7 @@ extension StageFigures {
         let page = Page(theme: theme, title: words("逐词生成：第 \(step) / \(generated.count) 步（\(strategy)）", "Generating token by token: step \(step) of \(generated.count) (\(strategy))"),
                         subtitle: words("读入前 \(current) 个 token，给出下一个的分布，选出「\(label(record.chosen))」并接到末尾",
                                         "reads the first \(current) tokens, scores the next, picks \"\(label(record.chosen))\" and appends it"))
-        let parts = Panels.rows(page.body, [1, 2.6], gap: theme.gap * 2)
+        let parts = Panels.rows(page.body, [1, 3.2], gap: theme.gap * 2)
         let faded = Set((current + 1)..<max(current + 1, tokens.count))
         var items = Titled(title: words("到目前为止的文本（新 token 高亮，之后的尚未生成）", "the text so far (new token highlighted; later ones not yet generated)"),
                            content: TokenStrip(tokens: tokens, marked: [current], faded: faded)).draw(in: parts[0], theme: theme)
@@ -66,7 +66,7 @@ extension StageRenderer {
 
     /// Frames of greedy/sampled/beam generation; `only` picks one (generationFrame's `step`).
     func generationFrames(_ request: StageRequest, stage: FigureStage, which: (Int) throws(UserError) -> [(frame: Int, step: Int)]) throws(UserError) -> [StageFigure] {
-        let ids = try promptIDs(request, reserve: 1)
+        let ids = try generationPromptIDs(request)
         let o = request.options ?? GenerationOptions(strategy: .greedy, maxTokens: 6)
         let g = try generation(ids, o)
         let label = bundle.tokenizer.displayText

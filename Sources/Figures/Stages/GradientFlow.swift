@@ -4,7 +4,7 @@ import TinyGPT
 // for one real batch: the norm of the gradient of every tensor.
 
 extension StageFigures {
-    /// Block tensors as a layers × tensors grid (colour: log₁₀ of the norm), the others as bars.
+    /// Block tensors as a layers × tensors grid (colour: log10 of the norm), the others as bars.
     static func gradientFlow(blockNorms: [[Double]], kinds: [String], others: [(String, Double)], loss: Double, globalNorm: Double,
                              positions: Int, theme: Theme, words: Words) -> StageFigure
     {
@@ -15,7 +15,7 @@ extension StageFigures {
         let panels = Panels.columns(page.body, [3, 1], gap: theme.gap * 3)
         let logs = blockNorms.map { $0.map { log10(max($0, 1e-12)) } }
         let heat = Heatmap(values: logs, rowLabels: (0..<L).map { "h.\($0)" }, columnLabels: kinds, coloring: .sequential(),
-                           rowTitle: words("块（反向传播从下往上）", "block (backprop runs bottom to top)"), colorBarTitle: "log₁₀ ‖∇‖", digits: 2,
+                           rowTitle: words("块（反向传播从下往上）", "block (backprop runs bottom to top)"), colorBarTitle: "log10 ‖∇‖", digits: 2,
                            cellLabels: blockNorms.map { $0.map { NumberFormat.short($0, digits: 2) } })
         var items = Titled(title: words("各块的张量", "tensors of each block"), content: heat).draw(in: panels[0], theme: theme)
         items += Titled(title: words("嵌入与最后的 LayerNorm", "embeddings and final LayerNorm"),

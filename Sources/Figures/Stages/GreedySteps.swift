@@ -37,7 +37,7 @@ extension StageRenderer {
     }
 
     func greedyStepsFigure(_ request: StageRequest) throws(UserError) -> StageFigure {
-        let ids = try promptIDs(request, reserve: 1)
+        let ids = try generationPromptIDs(request)
         let o = options(request, GenerationOptions(strategy: .greedy, maxTokens: 8))
         let g = try generation(ids, o)
         guard !g.steps.isEmpty else { throw UserError("stage greedySteps: nothing was generated (the prompt fills the context)") }

@@ -10,19 +10,19 @@ extension StageFigures {
     {
         let H = heads.count, HS = heads.first?.count ?? 0, C = concat.count
         let page = Page(theme: theme, title: words("多头：拼接各头输出，再乘 W^O", "Multi-head: concatenate the heads, multiply by W^O"),
-                        subtitle: words("第 \(layer) 层，最后一个 token「\(token)」：\(H) 个头各 \(HS) 维 → 拼成 \(C) 维 → × W^O (\(C)×\(C)) + b",
-                                        "layer \(layer), last token \"\(token)\": \(H) heads of \(HS) → concatenated to \(C) → × W^O (\(C)×\(C)) + b"))
+                        subtitle: words("第 \(layer) 层，最后一个 token「\(token)」：\(H) 个头各 \(HS) 维 → 拼成 \(C) 维 → × W^O (\(C)×\(C)) + b；括号里是每个头经 W^O 后的贡献长度",
+                                        "layer \(layer), last token \"\(token)\": \(H) heads of \(HS) → concatenated to \(C) → × W^O (\(C)×\(C)) + b; in brackets, each head's contribution length after W^O"))
         let panels = Panels.columns(page.body, [1.25, 1], gap: theme.gap * 3)
         let strips = Panels.rows(panels[0], Array(repeating: 1, count: H + 2), gap: theme.gap)
         let limit = (heads.flatMap { $0 } + concat).map(abs).max() ?? 1
         var items: [Primitive] = []
         for h in 0..<H {
-            items += VectorStrip(values: heads[h], label: words("头 \(h) 的 z（‖结果‖ \(Num.fixed(contributions[h]))）", "head \(h) z (‖result‖ \(Num.fixed(contributions[h])))"),
+            items += VectorStrip(values: heads[h], label: "z_\(h)  (\(Num.fixed(contributions[h])))",
                                  coloring: .diverging(limit: limit), maximumCellSize: 16).draw(in: strips[h], theme: theme)
         }
-        items += VectorStrip(values: concat, label: words("拼接 [z₀…z\(H - 1)]", "concat [z₀…z\(H - 1)]"), coloring: .diverging(limit: limit), maximumCellSize: 16)
+        items += VectorStrip(values: concat, label: words("拼接", "concat"), coloring: .diverging(limit: limit), maximumCellSize: 16)
             .draw(in: strips[H], theme: theme)
-        items += VectorStrip(values: output, label: words("× W^O + b = 注意力输出", "× W^O + b = attention out"), coloring: .diverging(), maximumCellSize: 16)
+        items += VectorStrip(values: output, label: "×W^O + b", coloring: .diverging(), maximumCellSize: 16)
             .draw(in: strips[H + 1], theme: theme)
         items += Titled(title: "W^O (c_proj.weight, \(C)×\(C))",
                         content: Heatmap(values: weight, coloring: .diverging(), rowTitle: words("拼接后的维度", "concatenated dimension"),

@@ -14,7 +14,8 @@ struct HeadBehaviour {
         let later = max(1, n - 1)
         previous = n > 1 ? (1..<n).reduce(0) { $0 + a[$1][$1 - 1] } / Double(later) : 0
         first = n > 1 ? (1..<n).reduce(0) { $0 + a[$1][0] } / Double(later) : 1
-        current = (0..<n).reduce(0) { $0 + a[$1][$1] } / Double(max(1, n))
+        // Row 0 can only attend to itself, so it says nothing about the head.
+        current = n > 1 ? (1..<n).reduce(0) { $0 + a[$1][$1] } / Double(later) : 1
     }
 
     /// The strongest of the three if it holds at least 40 % of the weight on average, else "mixed".

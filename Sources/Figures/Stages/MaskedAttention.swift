@@ -32,7 +32,7 @@ extension StageFigures {
         var items: [Primitive] = []
         for (i, (title, values, coloring, bar)) in specs.enumerated() {
             let heat = Heatmap(values: values, rowLabels: a.tokens, columnLabels: a.tokens, coloring: coloring,
-                               rowTitle: i == 0 ? words("查询", "query") : nil, columnTitle: words("键", "key"), colorBarTitle: bar, digits: 2)
+                               rowTitle: words("查询", "query"), columnTitle: words("键", "key"), colorBarTitle: bar, digits: 2)
             items += Titled(title: title, content: heat).draw(in: panels[i], theme: theme)
         }
         let last = a.pattern[n - 1]

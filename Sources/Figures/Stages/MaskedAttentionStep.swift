@@ -34,9 +34,10 @@ extension StageRenderer {
     func maskedAttentionFrames(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> [StageFigure] {
         let ids = try promptIDs(request)
         let a = attentionSlice(ids, layer: try layer(p), head: try head(p))
-        let (frames, which) = try frameRange(p, defaultFrames: ids.count)
+        // At most 8 frames by default: a long prompt is walked through at evenly spaced rows.
+        let (frames, which) = try frameRange(p, defaultFrames: min(ids.count, 8))
         return which.map { f in
-            let row = min(ids.count - 1, (f - 1) * ids.count / frames + (ids.count > frames ? ids.count / frames - 1 : 0))
+            let row = min(ids.count - 1, (f * ids.count + frames - 1) / frames - 1)
             return StageFigures.maskedAttentionFrame(name: frameName(.maskedAttentionStep, f), slice: a, row: max(0, row), frame: f, frames: frames,
                                                      theme: theme, words: words)
         }

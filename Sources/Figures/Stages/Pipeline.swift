@@ -20,7 +20,7 @@ extension StageFigures {
         ]
         let arrows: [BlockDiagram.Arrow] = [
             .init(from: "text", to: "tok"), .init(from: "tok", to: "emb", label: "ids"), .init(from: "emb", to: "blocks"),
-            .init(from: "blocks", to: "logits", label: "LN · W_Eᵀ"), .init(from: "logits", to: "softmax"), .init(from: "softmax", to: "choose"),
+            .init(from: "blocks", to: "logits", label: "LN · W_E^T"), .init(from: "logits", to: "softmax"), .init(from: "softmax", to: "choose"),
             .init(from: "choose", to: "append"), .init(from: "append", to: "text"),
         ]
         let page = Page(theme: theme, title: words("全流程：从文本到下一个 token", "The whole pipeline: from text to the next token"),

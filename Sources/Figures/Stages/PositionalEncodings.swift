@@ -5,7 +5,7 @@ import TinyGPT
 // table, and the angles `RotaryTable` (Sources/TinyGPT/Kernels/RoPE.swift) rotates q and k by.
 
 extension StageFigures {
-    /// Learned W_pos, the sinusoidal table and RoPE's cos(p·θᵢ), positions down, dimensions across.
+    /// Learned W_pos, the sinusoidal table and RoPE's cos(p·θ_i), positions down, dimensions across.
     static func positionalEncodings(learned: [[Double]]?, sinusoidal: [[Double]], rotary: [[Double]], positional: PositionalEncoding,
                                     theme: Theme, words: Words) -> StageFigure
     {
@@ -28,10 +28,10 @@ extension StageFigures {
                 .draw(in: panels[0], theme: theme)
         }
         items += Titled(title: words("正弦表 sin/cos", "sinusoidal sin/cos"), content: heat(sinusoidal, "sin / cos")).draw(in: panels[1], theme: theme)
-        items += Titled(title: words("RoPE 的 cos(p·θᵢ)", "RoPE's cos(p·θᵢ)"), content: heat(rotary, "cos")).draw(in: panels[2], theme: theme)
+        items += Titled(title: words("RoPE 的 cos(p·θ_i)", "RoPE's cos(p·θ_i)"), content: heat(rotary, "cos")).draw(in: panels[2], theme: theme)
         let caption = words(
-            "左：训练学到的位置向量（每个位置一行）；中：固定的正弦表，低维变化快、高维变化慢；右：RoPE 不加向量，而是按 cos(p·θᵢ) 旋转 q 和 k 的每一对维度。",
-            "Left: the position vectors training learned (one row per position); middle: the fixed sinusoidal table, fast in low dimensions and slow in high ones; right: RoPE adds nothing but rotates each pair of q and k by the angle p·θᵢ, shown as cos(p·θᵢ).")
+            "左：训练学到的位置向量（每个位置一行）；中：固定的正弦表，低维变化快、高维变化慢；右：RoPE 不加向量，而是按 cos(p·θ_i) 旋转 q 和 k 的每一对维度。",
+            "Left: the position vectors training learned (one row per position); middle: the fixed sinusoidal table, fast in low dimensions and slow in high ones; right: RoPE adds nothing but rotates each pair of q and k by the angle p·θ_i, shown as cos(p·θ_i).")
         let alt = words("三幅热图：学习的位置表、正弦位置表、RoPE 角度的余弦", "Three heatmaps: the learned position table, the sinusoidal table, and the cosine of RoPE's angles")
         return StageFigure(.positionalEncodings, page: page, caption: caption, alt: alt, items: items)
     }

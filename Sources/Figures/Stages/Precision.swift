@@ -45,7 +45,7 @@ enum HalfPrecision {
         return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
     }
 
-    /// 2⁻¹⁴: below it binary16 is subnormal and keeps fewer bits.
+    /// 2^−14: below it binary16 is subnormal and keeps fewer bits.
     static let fp16MinNormal: Float = 0x1p-14
 
     /// Mean and largest relative error |r(x) − x| / |x| over the non-zero weights.
@@ -67,8 +67,8 @@ extension StageFigures {
                           count: Int, subnormal: Int, theme: Theme, words: Words) -> StageFigure
     {
         let page = Page(theme: theme, title: words("FP32、FP16、BF16：舍入我们的真实权重", "FP32 vs FP16 vs BF16: rounding our real weights"),
-                        subtitle: words("\(Num.grouped(count)) 个权重，按位实现的就近偶数舍入；其中 \(Num.grouped(subnormal)) 个小于 FP16 的最小正规数 2⁻¹⁴",
-                                        "\(Num.grouped(count)) weights, rounded bit-exactly to nearest even; \(Num.grouped(subnormal)) are below FP16's smallest normal, 2⁻¹⁴"))
+                        subtitle: words("\(Num.grouped(count)) 个权重，按位实现的就近偶数舍入；其中 \(Num.grouped(subnormal)) 个小于 FP16 的最小正规数 2^−14",
+                                        "\(Num.grouped(count)) weights, rounded bit-exactly to nearest even; \(Num.grouped(subnormal)) are below FP16's smallest normal, 2^−14"))
         let panels = Panels.columns(page.body, [1.5, 1], gap: theme.gap * 3)
         func rel(_ a: Float, _ x: Float) -> Double { x == 0 ? 0 : Double(abs(a - x)) / Double(abs(x)) }
         let values = samples.map { s in [0, rel(HalfPrecision.fp16(s.value), s.value), rel(HalfPrecision.bf16(s.value), s.value)] }

@@ -21,7 +21,7 @@ extension StageFigures {
                         subtitle: flag.map { f in words("「\(ngram)」（\(f.ngram.count) 个 token）在位置 \(f.earlier) 出现过，又在位置 \(f.position - f.ngram.count + 1) 重复；生成时忽略了结束符",
                                                         "\"\(ngram)\" (\(f.ngram.count) tokens) first at position \(f.earlier), repeated at \(f.position - f.ngram.count + 1); end-of-text ignored while generating") }
                             ?? words("\(output.count) 个 token 内没有重复的 3 元组", "no repeated 3-gram within \(output.count) tokens"))
-        let parts = Panels.rows(page.body, [1.6, 1], gap: theme.gap * 2)
+        let parts = Panels.rows(page.body, [1, 1], gap: theme.gap * 2)
         var items = Titled(title: words("提示 + 贪心输出（重复的片段高亮）", "prompt + greedy output (the repeated n-gram highlighted)"),
                            content: TokenStrip(tokens: tokens, marked: marked)).draw(in: parts[0], theme: theme)
         let line = LineChart(series: [LineSeries(name: "", x: (1...max(1, probabilities.count)).map(Double.init), y: probabilities)],
@@ -41,7 +41,7 @@ extension StageFigures {
 
 extension StageRenderer {
     func repetitionFigure(_ request: StageRequest) throws(UserError) -> StageFigure {
-        let ids = try promptIDs(request, reserve: 1)
+        let ids = try generationPromptIDs(request)
         let room = config.contextLength - ids.count
         let o = options(request, GenerationOptions(strategy: .greedy, maxTokens: min(40, room)))
         // End-of-text would stop the loop before it shows; the figure says it was ignored.

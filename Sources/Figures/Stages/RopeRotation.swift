@@ -1,13 +1,13 @@
 import TinyGPT
 
 // Draws what `ropeForward` (Sources/TinyGPT/Kernels/RoPE.swift) does to one (2i, 2i+1) pair of a
-// query and a key: a rotation by p·θᵢ, so that q·k depends only on the offset between positions.
+// query and a key: a rotation by p·θ_i, so that q·k depends only on the offset between positions.
 
 /// A 2-D pair of a real query and key, and the RoPE angle step of that pair.
 struct RotaryPair {
     var q: (Double, Double)
     var k: (Double, Double)
-    /// θᵢ = 10000^(−2i/HS), radians per position.
+    /// θ_i = 10000^(−2i/HS), radians per position.
     var theta: Double
     var pair: Int
     var positions: Int

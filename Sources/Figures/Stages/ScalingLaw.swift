@@ -15,8 +15,8 @@ extension StageFigures {
         ], xTitle: words("参数量 N（对数轴）", "parameters N (log axis)"), yTitle: words("验证损失 L（对数轴）", "validation loss L (log axis)"),
            xScale: .log, yScale: .log)
         let page = Page(theme: theme, title: words("迷你规模定律", "A mini scaling law"),
-                        subtitle: words("\(pts.count) 个尺寸，同样的语料、步数和种子；log₁₀ L = \(Num.fixed(result.intercept, 3)) + (\(Num.fixed(result.slope, 3))) · log₁₀ N",
-                                        "\(pts.count) sizes, same corpus, steps and seed; log₁₀ L = \(Num.fixed(result.intercept, 3)) + (\(Num.fixed(result.slope, 3))) · log₁₀ N"))
+                        subtitle: words("\(pts.count) 个尺寸，同样的语料、步数和种子；log10 L = \(Num.fixed(result.intercept, 3)) + (\(Num.fixed(result.slope, 3))) · log10 N",
+                                        "\(pts.count) sizes, same corpus, steps and seed; log10 L = \(Num.fixed(result.intercept, 3)) + (\(Num.fixed(result.slope, 3))) · log10 N"))
         let caption = words(
             "参数从 \(Num.grouped(pts.first!.parameters)) 增加到 \(Num.grouped(pts.last!.parameters))，验证损失从 \(Num.fixed(Double(pts.first!.valLoss), 3)) 降到 \(Num.fixed(Double(pts.last!.valLoss), 3))；拟合的斜率是 \(Num.fixed(result.slope, 3))。",
             "From \(Num.grouped(pts.first!.parameters)) to \(Num.grouped(pts.last!.parameters)) parameters the validation loss goes from \(Num.fixed(Double(pts.first!.valLoss), 3)) to \(Num.fixed(Double(pts.last!.valLoss), 3)); the fitted slope is \(Num.fixed(result.slope, 3)).")

@@ -10,9 +10,13 @@ import TinyGPT
 ///         let figures = try renderer.render(StageRequest(stage: stage, prompt: "我爱机器学习"))
 ///     }
 public final class StageRenderer {
+    /// The model, tokenizer and training log drawn from.
     public let bundle: ModelBundle
+    /// The scaling and fine-tuning results (`scalingLaw`, `fineTuneShift`).
     public let experiments: ExperimentResults
+    /// The language of titles, labels, captions and alt text.
     public let language: Language
+    /// Colours and type sizes.
     public let theme: Theme
     /// The training settings, when known (the clip threshold of `gradNorm`); without them the
     /// threshold is read off the log's clipped flags, and the figure says so.
@@ -88,12 +92,23 @@ public final class StageRenderer {
         try bundle.promptIDs(request.prompt, reserve: reserve)
     }
 
+    /// The prompt's ids for a stage that generates: a prompt that fills the context keeps only
+    /// its last `contextLength − room` tokens (what a sliding window would read).
+    func generationPromptIDs(_ request: StageRequest, room: Int = 1) throws(UserError) -> [Int] {
+        let ids = try promptIDs(request)
+        return Array(ids.suffix(config.contextLength - room))
+    }
+
     /// Token labels as figures show them (`␣` for spaces).
     func labels(_ ids: [Int]) -> [String] { ids.map { bundle.tokenizer.displayText($0) } }
+
+    /// Forward passes this session has run (tests check the memo works).
+    private(set) var traceCount = 0
 
     /// The traced forward pass over `ids`, run once per session.
     func trace(_ ids: [Int]) -> Trace {
         if let t = traces[ids] { return t }
+        traceCount += 1
         let t = model.forward(ids, trace: true).trace!
         traces[ids] = t
         return t

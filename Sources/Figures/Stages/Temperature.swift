@@ -25,9 +25,9 @@ extension StageFigures {
             let chart = BarChart(labels: order.map(label), values: order.map { p.probabilities[$0] }, highlighted: order.firstIndex(of: p.chosen),
                                  cutoffs: p.keep.map { [.init(keep: $0, label: p.cutoffLabel ?? "")] } ?? [],
                                  valueTitle: i == 0 ? words("概率", "probability") : nil)
-            let inner = Panels.rows(rects[i], [1, 0.09], gap: 2)
+            let inner = Panels.rows(rects[i], [1, 0.14], gap: 2)
             items += Titled(title: p.title, content: chart).draw(in: inner[0], theme: theme)
-            items += TextBlock(lines: [p.note], size: theme.tickSize).draw(in: inner[1], theme: theme)
+            items += TextBlock(lines: p.note.components(separatedBy: "\n"), size: theme.tickSize).draw(in: inner[1], theme: theme)
         }
         return items
     }
@@ -62,8 +62,8 @@ extension StageRenderer {
         let u = record.uniform.map { "u = \(Num.fixed($0, 3)) → " } ?? ""
         let renormalised = record.kept.first { $0.id == record.chosen }.map { Double($0.probability) } ?? 1
         let entropy = -record.probabilities.reduce(0.0) { $1 > 0 ? $0 + Double($1) * log(Double($1)) : $0 }
-        let note = words("\(u)抽中「\(bundle.tokenizer.displayText(record.chosen))」，候选 \(kept) 个中占 \(Num.percent(renormalised))；熵 \(Num.fixed(entropy))",
-                         "\(u)drew \"\(bundle.tokenizer.displayText(record.chosen))\", \(Num.percent(renormalised)) of \(kept) kept; entropy \(Num.fixed(entropy))")
+        let note = words("\(u)抽中「\(bundle.tokenizer.displayText(record.chosen))」\n在 \(kept) 个候选中占 \(Num.percent(renormalised))；熵 \(Num.fixed(entropy))",
+                         "\(u)drew \"\(bundle.tokenizer.displayText(record.chosen))\"\n\(Num.percent(renormalised)) of the \(kept) kept; entropy \(Num.fixed(entropy))")
         let keep = kept < logits.count && (topK != nil || topP != nil) ? kept : nil
         return DrawPanel(title: title, probabilities: record.probabilities.map(Double.init), keep: keep, cutoffLabel: keep.flatMap(cutoffLabel),
                          chosen: record.chosen, note: note)

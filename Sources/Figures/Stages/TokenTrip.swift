@@ -58,7 +58,7 @@ extension StageRenderer {
             default:
                 let c = candidates(after: ids, k: 10)
                 content = BarChart(labels: c.map(\.label), values: c.map(\.probability), highlighted: 0, valueTitle: words("概率", "probability"))
-                detail = words("最后一行经 LayerNorm 和 W_Eᵀ 得到 \(config.vocabSize) 个 logits，softmax 后取最大", "the last row → LayerNorm → W_Eᵀ → \(config.vocabSize) logits → softmax → the most likely")
+                detail = words("最后一行经 LayerNorm 和 W_E^T 得到 \(config.vocabSize) 个 logits，softmax 后取最大", "the last row → LayerNorm → W_E^T → \(config.vocabSize) logits → softmax → the most likely")
                 caption = words("最后：下一个 token 是「\(c[0].label)」，概率 \(Num.percent(c[0].probability))。", "Finally: the next token is \"\(c[0].label)\" at \(Num.percent(c[0].probability)).")
             }
             return StageFigures.tokenTripFrame(name: frameName(.tokenTrip, frame), stages: stages, index: i, frame: frame, frames: frames,

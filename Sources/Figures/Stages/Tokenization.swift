@@ -12,7 +12,7 @@ extension StageFigures {
         let page = Page(theme: theme, title: words("分词：文本 → token", "Tokenization: text → tokens"),
                         subtitle: words("\(chars) 个字符 → \(n) 个 token（字节对编码）",
                                         "\(chars) characters → \(n) tokens (byte-pair encoding)"))
-        let parts = Panels.rows(page.body, [3, 2], gap: theme.gap * 2)
+        let parts = Panels.rows(page.body, [1, 2], gap: theme.gap * 2)
         var items = Titled(title: words("token 与 id", "tokens and their ids"),
                            content: TokenStrip(tokens: tokens, ids: ids)).draw(in: parts[0], theme: theme)
         let bar = BarChart(labels: tokens, values: bytes.map(Double.init), valueTitle: words("UTF-8 字节", "UTF-8 bytes"),

@@ -10,8 +10,8 @@ extension StageFigures {
     {
         let n = inputs.count
         let page = Page(theme: theme, title: words("训练窗口：目标是下一个 token", "A training window: the target is the next token"),
-                        subtitle: words("长度 \(n)：位置 t 读入 x₀…x_t，要预测 x_{t+1}；下方是模型给目标的概率",
-                                        "length \(n): position t reads x₀…x_t and must predict x_{t+1}; below, the model's probability of each target"))
+                        subtitle: words("长度 \(n)：位置 t 读入 x_0…x_t，要预测 x_{t+1}；下方是模型给目标的概率",
+                                        "length \(n): position t reads x_0…x_t and must predict x_{t+1}; below, the model's probability of each target"))
         let body = page.body
         let fs = theme.labelSize
         let rowH = min(44.0, body.height / 5)
@@ -75,7 +75,9 @@ extension StageRenderer {
             }
             w = Array(given.prefix(config.contextLength + 1))
         } else {
-            w = try promptIDs(request)
+            let ids = try promptIDs(request)
+            // Training documents start after <|endoftext|>, so a one-token prompt still has a target.
+            w = ids.count == 1 ? [bundle.tokenizer.endOfTextID] + ids : ids
         }
         guard w.count >= 2 else {
             throw UserError("stage \(stage.rawValue) needs at least 2 tokens (an input and its target); the prompt \"\(request.prompt)\" is \(w.count) token")

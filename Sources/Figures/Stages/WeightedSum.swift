@@ -1,7 +1,7 @@
 import TinyGPT
 
 // Draws the last step of `attentionForward` (Sources/TinyGPT/Kernels/Attention.swift): output
-// row i of a head is Σⱼ aᵢⱼ vⱼ, the value rows weighted by the softmax row.
+// row i of a head is Σⱼ aᵢⱼ v_j, the value rows weighted by the softmax row.
 
 extension StageFigures {
     /// The weights of query `row` as bars, the weighted value rows, and their sum z_row.
@@ -13,10 +13,10 @@ extension StageFigures {
         let sum = (0..<z.count).map { c in weighted.reduce(0) { $0 + $1[c] } }
         let diff = zip(sum, z).map { abs($0 - $1) }.max() ?? 0
         let page = Page(theme: theme, title: words("输出 = 值向量的加权和", "Output = weighted sum of value vectors"),
-                        subtitle: words("第 \(layer) 层第 \(head) 头，查询「\(tokens[row])」（位置 \(row)）：z = Σⱼ aⱼ·vⱼ", "layer \(layer), head \(head), query \"\(tokens[row])\" (position \(row)): z = Σⱼ aⱼ·vⱼ"))
+                        subtitle: words("第 \(layer) 层第 \(head) 头，查询「\(tokens[row])」（位置 \(row)）：z = Σ_j a_j·v_j", "layer \(layer), head \(head), query \"\(tokens[row])\" (position \(row)): z = Σ_j a_j·v_j"))
         let panels = Panels.columns(page.body, [1, 2], gap: theme.gap * 3)
         let bars = BarChart(labels: keys, values: Array(weights.prefix(row + 1)), highlighted: weights.prefix(row + 1).indices.max { weights[$0] < weights[$1] },
-                            valueTitle: words("注意力权重 aⱼ", "attention weight aⱼ"), categoryTitle: words("键", "key"))
+                            valueTitle: words("注意力权重 a_j", "attention weight a_j"), categoryTitle: words("键", "key"))
         var items = Titled(title: words("softmax 的第 \(row) 行", "softmax row \(row)"), content: bars).draw(in: panels[0], theme: theme)
         let rowLabels = (0...row).map { "\(Num.fixed(weights[$0])) × v(\(keys[$0]))" } + ["Σ = z"]
         let heat = Heatmap(values: weighted + [sum], rowLabels: rowLabels, columnLabels: (0..<z.count).map(String.init),

@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
-import TinyGPT
-import Lessons
 import Figures
+import Lessons
+import TinyGPT
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure speed (release builds): train, trace, generate, lessons.",
-        subcommands: [BenchTrain.self, BenchTrace.self, BenchGenerate.self, BenchLessons.self])
+        abstract: "Measure speed (release builds): train, trace, generate, render, lessons.",
+        subcommands: [BenchTrain.self, BenchTrace.self, BenchGenerate.self, BenchRender.self, BenchLessons.self])
 }
 
 struct BenchTrain: ParsableCommand {
@@ -78,5 +78,34 @@ struct BenchLessons: ParsableCommand {
         }
         let files = (FileManager.default.enumerator(atPath: out.appendingPathComponent("output").path)?.allObjects.count) ?? 0
         print(String(format: "lessons: %.2f s (best of %d), %d files, target < 10 s", times.min()!, runs, files))
+    }
+}
+
+struct BenchRender: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "render",
+        abstract: "figures/s for the whole `render --stage all` set (runs, layout and encoding), PNG and SVG, shipped model.")
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Prompt to draw.") var prompt = "我爱机器学习"
+    @Option(help: "Timed runs per format (median reported).") var runs = 3
+
+    func run() throws {
+        guard runs >= 1 else { throw UserError("--runs \(runs) is out of range: allowed ≥ 1") }
+        let bundle = try model.load()
+        let job = RenderJob(bundle: bundle, experiments: try ExperimentResults.load(model: bundle.directory), language: .zh, theme: .light)
+        for (format, scale) in [(FigureFormat.png, 1.0), (.png, 2.0), (.svg, 1.0)] {
+            var count = 0
+            var samples: [Double] = []
+            for i in 0...runs {
+                let start = DispatchTime.now().uptimeNanoseconds
+                // A fresh session each run, so the forward passes and decodings are timed too.
+                let figures = try job.render(prompt: prompt, stages: FigureStage.allCases, explicit: false, options: nil, parameters: [:]).figures
+                for (_, f) in figures { _ = try format.encode(f.drawing, scale: scale) }
+                count = figures.count
+                if i > 0 { samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }  // run 0 warms up
+            }
+            let t = Stopwatch.median(samples)
+            let name = format == .png ? "png \(Int(scale))×" : format.rawValue
+            print(String(format: "render %@: %d figures in %.3f s (median of %d) = %.1f figures/s", name, count, t, runs, Double(count) / t))
+        }
     }
 }

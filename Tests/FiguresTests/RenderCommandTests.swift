@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// The debug build of the command line.
+let gptxBinary = Shipped.root.appendingPathComponent(".build/debug/gptx")
+
+/// `gptx render` as a user runs it: the built binary, its exit status, stderr and the files.
+/// Runs when the debug binary exists (`swift build` builds it before the tests).
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: gptxBinary.path)))
+struct RenderCommandTests {
+    static let binary = gptxBinary
+
+    func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args + ["--model", Shipped.modelDirectory.path]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func scratch() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gptx-render-\(UUID().uuidString)")
+    }
+
+    @Test func writesFilesAndIndex() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["render", "我爱机器学习", "--stage", "maskMatrix,attentionScores", "--format", "png,svg", "--scale", "1",
+                         "--out", dir.appendingPathComponent("figs").path, "--lang", "en"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("figs").path).sorted()
+        #expect(files == ["attentionScores.png", "attentionScores.svg", "figures.json", "maskMatrix.png", "maskMatrix.svg"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["figs"], "temporary folder left behind")
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("figs/figures.json"))) as! [String: Any]
+        let figures = index["figures"] as! [[String: Any]]
+        #expect(figures.map { $0["name"] as! String } == ["maskMatrix", "attentionScores"])
+        #expect((figures[1]["caption"] as! String).hasPrefix("Layer 0, head 0"))
+        #expect(figures[1]["files"] as! [String] == ["attentionScores.png", "attentionScores.svg"])
+    }
+
+    @Test(arguments: [
+        (["--stage", "attention"], "--stage \"attention\" is not known: allowed all, nextTokenBars"),
+        (["--format", "png,gif"], "--format \"gif\" is not known: allowed png, svg, pdf"),
+        (["--theme", "neon"], "--theme \"neon\" is not known: allowed light, dark, print"),
+        (["--stage", "attentionScores", "--param", "layer=7"], "parameter layer = \"7\" is not valid: allowed an integer in 0...3"),
+    ])
+    func badOptionsAreOneLineExitTwo(args: [String], message: String) throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["render", "我爱", "--out", dir.path] + args)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.path), "bad input must write nothing")
+    }
+
+    @Test func badPromptsAndOutput() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = try run(["render", "", "--out", dir.path])
+        #expect(empty.status == 2 && empty.stderr.contains("the prompt is empty"))
+        let long = try run(["render", String(repeating: Shipped.fullContext, count: 2), "--out", dir.path])
+        #expect(long.status == 2 && long.stderr.contains("context is 64 tokens"))
+        // An output folder inside a regular file cannot be created.
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("plain")
+        try Data("x".utf8).write(to: file)
+        let unwritable = try run(["render", "我爱", "--stage", "maskMatrix", "--out", file.appendingPathComponent("figs").path])
+        #expect(unwritable.status == 2 && unwritable.stderr.contains("not writable"), "\(unwritable.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["plain"])
+        let experiment = try run(["render", "我爱", "--stage", "scalingLaw", "--out", dir.appendingPathComponent("s").path])
+        #expect(experiment.status == 2 && experiment.stderr.contains("scaling.json is missing: make it with `gptx experiment scaling`"))
+    }
+}
