@@ -253,6 +253,26 @@ enum Shipped {
     }
 }
 
+extension StageTextTests {
+    /// Token labels come from `Tokenizer.displayText`: every token of the shipped vocabulary, and
+    /// the whitespace marks for tab and carriage return, must have glyphs too.
+    @Test func everyTokenLabelIsCoveredByTheFont() throws {
+        let tokenizer = Shipped.bundle.tokenizer
+        var ids = Array(0..<tokenizer.vocabSize)
+        ids += tokenizer.encode("a\tb\r\nc")
+        var missing: Set<String> = []
+        var known: [Unicode.Scalar: Bool] = [:]
+        for id in ids {
+            for s in tokenizer.displayText(id).unicodeScalars {
+                let ok = known[s] ?? ((try? FontLibrary.locate(family: FontLibrary.family, weight: .regular, sample: String(s))) != nil)
+                known[s] = ok
+                if !ok { missing.insert("id \(id): U+" + String(s.value, radix: 16, uppercase: true)) }
+            }
+        }
+        #expect(missing.isEmpty, "\(missing.sorted())")
+    }
+}
+
 /// Stage figures from the shipped model compared with committed PNGs in `Golden/` (regenerate
 /// with `GPTX_UPDATE_GOLDENS=1 swift test --filter FiguresTests.StageGoldenTests`, look at
 /// them, commit).

@@ -190,7 +190,8 @@ public struct Tokenizer: Sendable, Equatable {
     }
 
     /// A label for figures: the token's text with visible whitespace (`␣` space, `⏎` newline,
-    /// `⇥` tab), `<0xE6>` for a byte that is not a printable character, `<|endoftext|>`.
+    /// `→` tab, `\r` carriage return — marks the CJK font has glyphs for), `<0xE6>` for a byte
+    /// that is not a printable character, `<|endoftext|>`.
     /// Ids out of range give `<unk 9999>`.
     ///
     ///     tok.displayText(tok.encode(" if")[0])  // "␣if"
@@ -207,8 +208,8 @@ public struct Tokenizer: Sendable, Equatable {
             switch scalar {
             case " ": out += "␣"
             case "\n": out += "⏎"
-            case "\t": out += "⇥"
-            case "\r": out += "␍"
+            case "\t": out += "→"
+            case "\r": out += "\\r"
             default:
                 if scalar.properties.generalCategory == .control {
                     var utf8: [UInt8] = []
