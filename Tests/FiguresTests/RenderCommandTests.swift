@@ -13,7 +13,7 @@ struct RenderCommandTests {
     func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
         p.executableURL = Self.binary
-        p.arguments = args + ["--model", Shipped.modelDirectory.path]
+        p.arguments = args.contains("--model") ? args : args + ["--model", Shipped.modelDirectory.path]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -73,7 +73,13 @@ struct RenderCommandTests {
         let unwritable = try run(["render", "我爱", "--stage", "maskMatrix", "--out", file.appendingPathComponent("figs").path])
         #expect(unwritable.status == 2 && unwritable.stderr.contains("not writable"), "\(unwritable.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["plain"])
-        let experiment = try run(["render", "我爱", "--stage", "scalingLaw", "--out", dir.appendingPathComponent("s").path])
+        // A model folder without experiments/: the scaling stage says which command makes it.
+        let bare = dir.appendingPathComponent("bare-model")
+        try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
+        for name in ["model.safetensors", "tokenizer.json", "train-log.jsonl"] {
+            try FileManager.default.copyItem(at: Shipped.modelDirectory.appendingPathComponent(name), to: bare.appendingPathComponent(name))
+        }
+        let experiment = try run(["render", "我爱", "--stage", "scalingLaw", "--model", bare.path, "--out", dir.appendingPathComponent("s").path])
         #expect(experiment.status == 2 && experiment.stderr.contains("scaling.json is missing: make it with `gptx experiment scaling`"))
     }
 }
