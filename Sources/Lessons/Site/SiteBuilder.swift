@@ -73,7 +73,9 @@ public enum SiteBuilder {
     /// One HTML page from one markdown document.
     static func page(markdown: String, language: Language) -> String {
         let (protected, math) = protectMath(rewriteLinks(markdown))
-        var html = MarkdownParser().html(from: protected)
+        // GitHub drops the backslash of `\|` (a pipe escaped inside a table cell) even in code
+        // spans; Ink keeps it, so the site would show `<\|endoftext\|>`.
+        var html = MarkdownParser().html(from: protected).replacingOccurrences(of: "\\|", with: "|")
         for (i, m) in math.enumerated().reversed() {
             let token = mathToken(i)
             let isBlock = m.hasPrefix("$$")
