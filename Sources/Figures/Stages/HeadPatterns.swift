@@ -33,8 +33,8 @@ extension StageFigures {
         let behaviours = patterns.map { $0.map(HeadBehaviour.init) }
         let showLabels = n <= 10
         let page = Page(theme: theme, title: words("所有注意力头：\(L) 层 × \(H) 头", "Every attention head: \(L) layers × \(H) heads"),
-                        subtitle: words("每格一个头的 softmax 权重（行查询、列键，0…1 同一色标）；小标题是测得的主要模式：平均权重落在前一个 / 第一个 / 自己",
-                                        "each panel one head's softmax weights (rows queries, columns keys, one 0…1 scale); headings say where the weight measurably goes: previous / first / self"))
+                        subtitle: words("每格一个头的 softmax 权重（行查询、列键，0…1 同一色标）；小标题是这一句上测得的主要去向（前一个 / 第一个 / 自己 / 分散），不代表整体统计",
+                                        "each panel one head's softmax weights (rows queries, columns keys, one 0…1 scale); headings say where the weight goes on this sentence only (previous / first / self / mixed), not over the corpus"))
         let grid = SmallMultiples(rows: L, columns: H, rowHeaders: (0..<L).map { words("第 \($0) 层", "layer \($0)") },
                                   columnHeaders: (0..<H).map { words("头 \($0)", "head \($0)") }) { l, h in
             Titled(title: behaviours[l][h].label(words),
