@@ -4,14 +4,14 @@ import TinyGPT
 // one frame per head of a layer (its pattern and its output), then the concatenation and W^O.
 
 extension StageFigures {
-    static func multiHeadFrame(name: String, slice a: AttentionSlice, heads: Int, z: [Double], frame: Int, frames: Int,
-                               theme: Theme, words: Words) -> StageFigure
+    static func multiHeadFrame(name: String, slice a: AttentionSlice, statistic b: HeadStatistic, heads: Int, z: [Double],
+                               frame: Int, frames: Int, theme: Theme, words: Words) -> StageFigure
     {
         let n = a.tokens.count
-        let b = HeadBehaviour(a.pattern)
+        let heading = headHeading(b, HeadStatistics.classifyHeads([b])[0], words)
         let page = Page(theme: theme, title: words("多头注意力（\(frame)/\(frames)）：第 \(a.layer) 层的头 \(a.head)", "Multi-head attention (\(frame)/\(frames)): layer \(a.layer), head \(a.head)"),
-                        subtitle: words("\(heads) 个头各有自己的 W_Q、W_K、W_V，看同一句话的不同地方；这个头：\(b.label(words))",
-                                        "each of \(heads) heads has its own W_Q, W_K, W_V and looks at different places; this head: \(b.label(words))"))
+                        subtitle: words("\(heads) 个头各有自己的 W_Q、W_K、W_V，看同一句话的不同地方；这个头在这一句上：\(heading)",
+                                        "each of \(heads) heads has its own W_Q, W_K, W_V and looks at different places; this head on this sentence: \(heading)"))
         let parts = Panels.rows(page.body, [4, 1], gap: theme.gap * 2)
         var items = Titled(title: words("头 \(a.head) 的注意力权重", "head \(a.head)'s attention weights"),
                            content: Heatmap(values: a.pattern, rowLabels: a.tokens, columnLabels: a.tokens, coloring: .sequential(range: 0...1),
@@ -19,8 +19,8 @@ extension StageFigures {
             .draw(in: parts[0], theme: theme)
         items += VectorStrip(values: z, label: words("「\(a.tokens[n - 1])」的输出 z_\(a.head)", "output z_\(a.head) of \"\(a.tokens[n - 1])\""), maximumCellSize: 22)
             .draw(in: parts[1], theme: theme)
-        let caption = words("头 \(a.head)：平均 \(Num.percent(b.previous)) 的权重给前一个 token，\(Num.percent(b.first)) 给第一个 token，\(Num.percent(b.current)) 给自己。",
-                            "Head \(a.head) puts on average \(Num.percent(b.previous)) of its weight on the previous token, \(Num.percent(b.first)) on the first and \(Num.percent(b.current)) on itself.")
+        let caption = words("头 \(a.head)：平均 \(Num.percent(b.previous)) 的权重给前一个 token，\(Num.percent(b.first)) 给第一个 token，\(Num.percent(b.selfWeight)) 给自己（位置 2 起）。",
+                            "Head \(a.head) puts on average \(Num.percent(b.previous)) of its weight on the previous token, \(Num.percent(b.first)) on the first and \(Num.percent(b.selfWeight)) on itself (positions 2 onwards).")
         let alt = words("一个头的注意力热图和它对最后一个 token 的输出向量", "One head's attention heatmap and its output vector for the last token")
         return StageFigure(.multiHeadStep, name: name, page: page, caption: caption, alt: alt, items: items)
     }
@@ -31,6 +31,7 @@ extension StageRenderer {
         let ids = try promptIDs(request), l = try layer(p), H = config.heads
         let (frames, which) = try frameRange(p, defaultFrames: H + 1)
         let z = trace(ids)[TraceName.z(layer: l)]!
+        let stats = HeadStatistics.measure(traces: [trace(ids)], layers: config.layers, heads: H)
         var out: [StageFigure] = []
         for f in which {
             let i = min(H, (f - 1) * (H + 1) / frames)
@@ -39,7 +40,8 @@ extension StageRenderer {
                 fig.name = frameName(.multiHeadStep, f)
                 out.append(fig)
             } else {
-                out.append(StageFigures.multiHeadFrame(name: frameName(.multiHeadStep, f), slice: attentionSlice(ids, layer: l, head: i), heads: H,
+                out.append(StageFigures.multiHeadFrame(name: frameName(.multiHeadStep, f), slice: attentionSlice(ids, layer: l, head: i),
+                                                       statistic: stats[l * H + i], heads: H,
                                                        z: (0..<config.headSize).map { Double(z[ids.count - 1, i, $0]) }, frame: f, frames: frames,
                                                        theme: theme, words: words))
             }

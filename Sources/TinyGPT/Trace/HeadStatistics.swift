@@ -1,5 +1,4 @@
 import Foundation
-import TinyGPT
 
 /// What one attention head does on average, measured over a set of token windows.
 ///
@@ -27,21 +26,26 @@ public enum HeadKind: String, Sendable, Equatable {
     case previous, first, `self`, diffuse, mixed
 }
 
-/// The rule behind every head label in chapter 6.
+/// The rule behind every head label: chapter 6's table and the head-pattern figure's headings.
 public enum HeadStatistics {
     /// A head is a previous-, first- or self-token head when its mean weight on that key exceeds this.
     public static let threshold = 0.5
     /// A head is diffuse when its mean normalised entropy exceeds this (and it earned no other label).
     public static let diffuseThreshold = 0.9
 
-    /// Mean statistics of every head over `windows` (each at least 3 tokens).
+    /// Mean statistics of every head over `windows` (each at least 3 tokens), from traced passes.
     public static func measure(model: GPT, windows: [[Int]]) -> [HeadStatistic] {
-        let L = model.config.layers, NH = model.config.heads
+        measure(traces: windows.filter { $0.count >= 3 }.map { model.forward($0, trace: true).trace! },
+                layers: model.config.layers, heads: model.config.heads)
+    }
+
+    /// Mean statistics of every head over the pattern rows i ≥ 2 of the given traces (a figure
+    /// passes the one trace it draws; the lessons pass many). Traces shorter than 3 tokens add no rows.
+    public static func measure(traces: [Trace], layers L: Int, heads NH: Int) -> [HeadStatistic] {
         var sums = [[Double]](repeating: [0, 0, 0, 0], count: L * NH)
         var rows = 0
-        for ids in windows where ids.count >= 3 {
-            let trace = model.forward(ids, trace: true).trace!
-            let T = ids.count
+        for trace in traces where trace.ids.count >= 3 {
+            let T = trace.ids.count
             rows += T - 2
             for l in 0..<L {
                 let pattern = trace[TraceName.pattern(layer: l)]!
