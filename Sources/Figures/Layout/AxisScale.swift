@@ -55,6 +55,9 @@ struct Axis {
             let e = Int(floor(log10(v) + 1e-9))
             let mantissa = (v / pow(10, Double(e))).rounded()
             if (-2...3).contains(e) { return NumberFormat.short(v, digits: 1) }
+            // Parameter counts read better as 20k, 1M than as 2×1e4 (the font has no superscripts).
+            if (4...5).contains(e) { return NumberFormat.short(v / 1e3, digits: 1) + "k" }
+            if (6...8).contains(e) { return NumberFormat.short(v / 1e6, digits: 1) + "M" }
             return (mantissa == 1 ? "" : NumberFormat.short(mantissa) + "×") + "1e" + (e < 0 ? "−" : "") + String(abs(e))
         }
     }
