@@ -101,7 +101,7 @@ struct BenchRender: ParsableCommand {
                 let start = DispatchTime.now().uptimeNanoseconds
                 // A fresh session each run, so the forward passes and decodings are timed too.
                 let figures = try job.render(prompt: prompt, stages: FigureStage.allCases, explicit: false, options: nil, parameters: [:]).figures
-                for (_, f) in figures { _ = try format.encode(f.drawing, scale: scale) }
+                _ = try FigureFormat.encodeAll(figures.map(\.1.drawing), formats: [format], scale: scale)
                 count = figures.count
                 if i > 0 { samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }  // run 0 warms up
             }

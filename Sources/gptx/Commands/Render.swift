@@ -28,6 +28,27 @@ enum FigureFormat: String, CaseIterable {
         case .pdf: try d.pdf()
         }
     }
+
+    /// Encodes every drawing in every format, on both cores: each job writes only its own slot,
+    /// so the bytes are the same as one by one. Results are in `drawings` × `formats` order.
+    static func encodeAll(_ drawings: [Drawing], formats: [FigureFormat], scale: Double) throws -> [Data] {
+        let jobs = drawings.flatMap { d in formats.map { (d, $0) } }
+        let results = ResultSlots(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: min(2, max(1, jobs.count))) { worker in
+            for i in stride(from: worker, to: jobs.count, by: min(2, jobs.count)) {
+                results.set(i, Result { try jobs[i].1.encode(jobs[i].0, scale: scale) })
+            }
+        }
+        return try results.values.map { try $0!.get() }
+    }
+}
+
+/// One slot per job, written by exactly one worker.
+private final class ResultSlots: @unchecked Sendable {
+    private(set) var values: [Result<Data, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<Data, any Error>) { lock.lock(); values[i] = r; lock.unlock() }
 }
 
 struct Render: ParsableCommand {
@@ -172,11 +193,12 @@ struct RenderJob {
         var names: [String] = []
         do {
             var index: [[String: Any]] = []
+            var encoded = try FigureFormat.encodeAll(figures.map(\.1.drawing), formats: formats, scale: scale).makeIterator()
             for (stage, f) in figures {
                 var files: [String] = []
                 for format in formats {
                     let name = "\(f.name).\(format.rawValue)"
-                    try format.encode(f.drawing, scale: scale).write(to: temp.appendingPathComponent(name))
+                    try encoded.next()!.write(to: temp.appendingPathComponent(name))
                     files.append(name)
                 }
                 names += files
