@@ -100,9 +100,11 @@ extension EngineRun {
         let codeText = probe.continuation(code, try probe.generate(code, what: c.what), language: "python")
         let chainScenario = try c.scenario("chain")
         let chain = self.chain(try probe.ids(chainScenario, what: c.what), sentence: chainScenario.prompt)
-        let n = try c.int("pca", "tokens", 200)
+        // The same rows and PCA the figure draws (the figure has no prompt in chapter 4).
+        let projection = EmbeddingProjection(model: bundle.model, tokenizer: bundle.tokenizer, promptIDs: [],
+                                             count: try c.int("pca", "tokens", 200))
         return Chapter4Values(next: probe.distribution(prompt: s.prompt, ids: ids, k: try c.int("next", "topK", 10)), primerWords: words,
-                              code: codeText, chain: chain, pca: .init(tokens: min(n, pcaTokens(n).count), explained: Format.percent(pcaExplained(n))))
+                              code: codeText, chain: chain, pca: .init(tokens: projection.ids.count, explained: Format.percent(projection.explained.reduce(0, +))))
     }
 
     /// The chain rule over a sentence, starting at the document boundary: P(w₁ | ⟨eot⟩) · P(w₂ | ⟨eot⟩ w₁) ⋯, from one forward pass.
@@ -116,46 +118,6 @@ extension EngineRun {
             return TokenStep(step: t, token: probe.show(seq[t]), prob: Format.prob(p), logProb: Format.fixed(log(p)))
         }
         return Chapter4Values.Chain(sentence: Format.code(sentence), steps: steps, product: Format.scientific(exp(logSum)), logSum: Format.fixed(logSum))
-    }
-
-    /// The tokens the PCA figure projects: the first `n` learned tokens (ids from 257 on: merges, not raw bytes).
-    func pcaTokens(_ n: Int) -> [Int] { Array(Tokenizer.firstLearnedID..<min(bundle.model.config.vocabSize, Tokenizer.firstLearnedID + n)) }
-
-    /// Share of the variance of those embedding rows on their first two principal components.
-    func pcaExplained(_ n: Int) -> Double {
-        let C = bundle.model.config.width, wte = bundle.model.tensor("wte.weight")!
-        let tokens = pcaTokens(n)
-        var mean = [Double](repeating: 0, count: C)
-        for id in tokens { for j in 0..<C { mean[j] += Double(wte.data[id * C + j]) / Double(tokens.count) } }
-        var cov = [Double](repeating: 0, count: C * C)
-        for id in tokens {
-            for a in 0..<C {
-                let xa = Double(wte.data[id * C + a]) - mean[a]
-                for b in 0..<C { cov[a * C + b] += xa * (Double(wte.data[id * C + b]) - mean[b]) }
-            }
-        }
-        let trace = (0..<C).reduce(0.0) { $0 + cov[$1 * C + $1] }
-        return Self.topEigenvalues(cov, C, 2).reduce(0, +) / trace
-    }
-
-    /// The k largest eigenvalues of a symmetric positive semi-definite matrix (power iteration with deflation, fixed start).
-    static func topEigenvalues(_ m: [Double], _ n: Int, _ k: Int) -> [Double] {
-        var a = m, out: [Double] = []
-        for _ in 0..<k {
-            var v = (0..<n).map { 1 + Double($0 % 7) / 10 }
-            var lambda = 0.0
-            for _ in 0..<500 {
-                var w = [Double](repeating: 0, count: n)
-                for i in 0..<n { for j in 0..<n { w[i] += a[i * n + j] * v[j] } }
-                let len = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                guard len > 0 else { break }
-                lambda = len
-                v = w.map { $0 / len }
-            }
-            out.append(lambda)
-            for i in 0..<n { for j in 0..<n { a[i * n + j] -= lambda * v[i] * v[j] } }
-        }
-        return out
     }
 
     /// Ch. 5: one head's scores, masked scores and weights; how much attention the mask blocks.
