@@ -44,9 +44,9 @@ enum Shipped {
                 ScalingPoint(layers: 1, heads: 2, width: 32, parameters: 40_000, steps: 300, trainLoss: 2.1, valLoss: 2.3),
                 ScalingPoint(layers: 2, heads: 2, width: 48, parameters: 90_000, steps: 300, trainLoss: 1.7, valLoss: 1.9),
                 ScalingPoint(layers: 4, heads: 4, width: 64, parameters: 270_000, steps: 300, trainLoss: 1.3, valLoss: 1.5),
-            ], slope: -0.2, intercept: 1.3),
+            ], slope: -0.2, intercept: 1.3, batchSize: 16, contextLength: 64, learningRate: 3e-3, seed: 1),
             fineTune: FineTuneResult(prompt: "问：", promptIDs: [5], documents: ["问：答："], steps: 20, learningRate: 1e-3,
-                                     losses: [2, 1], before: before, after: after, beforeText: "甲", afterText: "乙"))
+                                     losses: [2, 1], before: before, after: after, beforeText: "甲", afterText: "乙", batchSize: 8))
     }()
 }
 

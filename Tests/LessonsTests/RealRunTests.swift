@@ -25,9 +25,10 @@ enum Real {
         let V = bundle.model.config.vocabSize
         let uniform = [Float](repeating: 1 / Float(V), count: V)
         return ExperimentResults(
-            scaling: ScalingResult(points: [ScalingPoint(layers: 1, heads: 1, width: 8, parameters: 10_000, steps: 1, trainLoss: 5, valLoss: 5)], slope: 0, intercept: 0),
+            scaling: ScalingResult(points: [ScalingPoint(layers: 1, heads: 1, width: 8, parameters: 10_000, steps: 1, trainLoss: 5, valLoss: 5)], slope: 0, intercept: 0,
+                                   batchSize: 1, contextLength: 8, learningRate: 1e-3, seed: 1),
             fineTune: FineTuneResult(prompt: "我", promptIDs: bundle.tokenizer.encode("我"), documents: ["我"], steps: 1, learningRate: 0,
-                                     losses: [0], before: uniform, after: uniform, beforeText: "", afterText: ""))
+                                     losses: [0], before: uniform, after: uniform, beforeText: "", afterText: "", batchSize: 1))
     }
 
     static func lesson(_ chapter: Int, _ language: Language) -> String {

@@ -26,17 +26,17 @@ public struct ScalingResult: Codable, Equatable, Sendable {
     public var points: [ScalingPoint]
     public var slope: Double
     public var intercept: Double
-    /// Windows per step, the same for every size (nil in files written before it was recorded).
-    public var batchSize: Int?
+    /// Windows per step, the same for every size.
+    public var batchSize: Int
     /// Tokens per window (T), the same for every size.
-    public var contextLength: Int?
+    public var contextLength: Int
     /// Peak learning rate of the shared warm-up + cosine schedule.
-    public var learningRate: Float?
+    public var learningRate: Float
     /// Seed of every size's initialisation and batches.
-    public var seed: UInt64?
+    public var seed: UInt64
 
-    public init(points: [ScalingPoint], slope: Double, intercept: Double, batchSize: Int? = nil,
-                contextLength: Int? = nil, learningRate: Float? = nil, seed: UInt64? = nil) {
+    public init(points: [ScalingPoint], slope: Double, intercept: Double, batchSize: Int,
+                contextLength: Int, learningRate: Float, seed: UInt64) {
         self.points = points; self.slope = slope; self.intercept = intercept
         self.batchSize = batchSize; self.contextLength = contextLength; self.learningRate = learningRate; self.seed = seed
     }
@@ -60,12 +60,12 @@ public struct FineTuneResult: Codable, Equatable, Sendable {
     /// Greedy continuations of `prompt` before and after.
     public var beforeText: String
     public var afterText: String
-    /// Windows of the model's context per fine-tuning step (nil in files written before it was recorded).
-    public var batchSize: Int?
+    /// Windows of the model's context per fine-tuning step.
+    public var batchSize: Int
 
     public init(prompt: String, promptIDs: [Int], documents: [String], steps: Int, learningRate: Float,
                 losses: [Float], before: [Float], after: [Float], beforeText: String, afterText: String,
-                batchSize: Int? = nil) {
+                batchSize: Int) {
         self.prompt = prompt; self.promptIDs = promptIDs; self.documents = documents; self.steps = steps
         self.learningRate = learningRate; self.losses = losses; self.before = before; self.after = after
         self.beforeText = beforeText; self.afterText = afterText; self.batchSize = batchSize

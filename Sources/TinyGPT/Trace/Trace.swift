@@ -24,7 +24,8 @@ public struct Trace: Sendable {
     /// Names in `TraceName.table` order (then any others, sorted), so exports are deterministic.
     public var orderedNames: [String] {
         let known = TraceName.all(layers: layerCount).filter { tensors[$0] != nil }
-        let rest = tensors.keys.filter { !Set(known).contains($0) }.sorted()
+        let knownSet = Set(known)
+        let rest = tensors.keys.filter { !knownSet.contains($0) }.sorted()
         return known + rest
     }
 
