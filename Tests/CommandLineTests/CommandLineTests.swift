@@ -137,6 +137,36 @@ func expectBadInput(_ run: Run, _ expected: String, sourceLocation: SourceLocati
         expectBadInput(try gptx("generate", "我", "--model", dir.path), "tokenizer.json")
     }
 
+    /// A lessons folder as `gptx lessons` writes it, cut down to one chapter.
+    func tinyLessons() throws -> URL {
+        let out = try temporaryDirectory()
+        for language in ["zh", "en"] {
+            let dir = out.appendingPathComponent(language)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try "# GPT\n\n- [1](01-what-is-gpt.md)\n".write(to: dir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+            try "# 1 What is GPT\n\nIt predicts $x_{t+1}$.\n".write(to: dir.appendingPathComponent("01-what-is-gpt.md"), atomically: true, encoding: .utf8)
+        }
+        return out
+    }
+
+    @Test func siteBadInputIsOneLineAndLeavesThePreviousSite() throws {
+        let out = try tinyLessons()
+        let good = try gptx("site", "--out", out.path)
+        #expect(good.status == 0, "\(good.stderr)")
+        let page = out.appendingPathComponent("site/en/01-what-is-gpt.html")
+        let before = try Data(contentsOf: page)
+        expectBadInput(try gptx("site", "--out", out.path, "--base-url", "https://example.org/gptx/"), "--base-url")
+        expectBadInput(try gptx("site", "--out", out.path, "--base-url", "gptx"), "--base-url")
+        expectBadInput(try gptx("site", "--out", out.path, "--site", "/proc/gptx-site"), "/proc/gptx-site")
+        let missing = out.appendingPathComponent("nothing-here")
+        expectBadInput(try gptx("site", "--out", missing.path), "gptx lessons")
+        expectBadInput(try gptx("site", "--out", out.path, "--lang", "fr"), "fr")
+        #expect(try Data(contentsOf: page) == before)
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
     @Test func badTrainingInputsAreOneLineAndWriteNothing() throws {
         let dir = try temporaryDirectory()
         let config = dir.appendingPathComponent("c.json")

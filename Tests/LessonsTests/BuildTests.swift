@@ -75,29 +75,4 @@ import Figures
             #expect(readme.contains("\(name) frame 1"))
         }
     }
-
-    @Test func siteHasAPagePerLessonWithRelativeLinksOnly() throws {
-        let out = Scratch.directory().appendingPathComponent("output")
-        try builder().build(languages: [.zh, .en], outputDirectory: out)
-        try SiteBuilder.build(outputDirectory: out, languages: [.zh, .en])
-        let site = out.appendingPathComponent("site")
-        let tree = Scratch.tree(site)
-        #expect(tree["index.html"] != nil)
-        for language in ["zh", "en"] {
-            #expect(tree.keys.filter { $0.hasPrefix("\(language)/") && $0.hasSuffix(".html") }.count == 15)
-        }
-        let page = String(decoding: tree["en/05-masked-self-attention.html"]!, as: UTF8.self)
-        #expect(page.contains("<span class=\"math\">") || page.contains("<div class=\"math\">"))
-        #expect(page.contains("06-multi-head-attention.html"))
-        for (path, data) in tree where path.hasSuffix(".html") {
-            let html = String(decoding: data, as: UTF8.self)
-            #expect(!html.contains("<script"), "\(path)")
-            #expect(!html.contains("http://") && !html.contains("https://"), "\(path)")
-            let srcs = try NSRegularExpression(pattern: #"src="([^"]+)""#).matches(in: html, range: NSRange(html.startIndex..., in: html))
-                .map { String(html[Range($0.range(at: 1), in: html)!]) }
-            for src in srcs {
-                #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(path).deletingLastPathComponent().appendingPathComponent(src).path), "\(path): \(src)")
-            }
-        }
-    }
 }

@@ -15,7 +15,7 @@ struct StagedOutput {
         do {
             if fm.fileExists(atPath: staging.path) { try fm.removeItem(at: staging) }
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        } catch { throw UserError("\(staging.path): cannot create the staging folder (\(error.localizedDescription))") }
+        } catch { throw UserError("\(self.output.path): cannot write there (staging folder \(staging.lastPathComponent): \(error.localizedDescription)); choose a folder you can write to") }
     }
 
     /// Writes a file inside the staging folder.
@@ -47,4 +47,21 @@ struct StagedOutput {
 
     /// Drops the staging folder after a failure.
     func discard() { try? fm.removeItem(at: staging) }
+}
+
+extension StagedOutput {
+    /// Replaces the whole output folder with the staged one (for a folder this build owns entirely, like the site).
+    func replaceAll() throws(UserError) {
+        let trash = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old")
+        do {
+            try? fm.removeItem(at: trash)
+            try fm.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if fm.fileExists(atPath: output.path) { try fm.moveItem(at: output, to: trash) }
+            do { try fm.moveItem(at: staging, to: output) } catch {
+                try? fm.moveItem(at: trash, to: output)  // the previous site stays as it was
+                throw error
+            }
+            try? fm.removeItem(at: trash)
+        } catch { throw UserError("\(output.path): cannot swap the new site in (\(error.localizedDescription))") }
+    }
 }
