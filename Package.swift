@@ -1,8 +1,19 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Kernels are hot Float32 loops over flat buffers: bounds checks off in release builds only.
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]
+import Foundation
+
+// Kernels are hot Float32 loops over flat buffers: bounds checks off, and in release builds AVX2 and
+// FMA (x86-64 with `-target-cpu haswell`; `gptx` checks the CPU at start and refuses with one line
+// where they are missing). `GPTX_PORTABLE=1 swift build -c release` builds for any CPU (slower).
+// Everything else — the parsers of checkpoint and tokenizer files, the CLI — keeps its checks.
+let portable = ProcessInfo.processInfo.environment["GPTX_PORTABLE"] == "1"
+let kernelFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+] + (portable ? [] : [
+    .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux, .macOS], configuration: .release)),
+    .define("GPTX_NEEDS_AVX2", .when(configuration: .release)),
+])
 
 let package = Package(
     name: "gptx",
@@ -17,20 +28,22 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        .target(name: "TinyGPT", swiftSettings: kernelFlags),
+        .target(name: "CPUFeatures"),
+        .target(name: "Kernels", dependencies: ["CPUFeatures"], swiftSettings: kernelFlags),
+        .target(name: "TinyGPT", dependencies: ["Kernels"]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
-        .target(name: "Figures", dependencies: ["TinyGPT", "CCairo"]),
+        .target(name: "Figures", dependencies: ["TinyGPT", "Kernels", "CCairo"]),
         .target(name: "Lessons", dependencies: [
             "TinyGPT", "Figures",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Ink", package: "Ink"),
         ]),
         .executableTarget(name: "gptx", dependencies: [
-            "TinyGPT", "Figures", "Lessons",
+            "TinyGPT", "Kernels", "Figures", "Lessons",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TinyGPTTests", dependencies: [
-            "TinyGPT", .product(name: "PropertyBased", package: "swift-property-based"),
+            "TinyGPT", "Kernels", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TinyGPT"], exclude: ["Golden"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "TinyGPT"]),

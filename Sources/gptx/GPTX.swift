@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TinyGPT
+import Kernels
 
 /// The command line: parses arguments and calls the libraries. Nothing else lives here.
 @main
@@ -12,6 +13,8 @@ struct GPTX: ParsableCommand {
 
     /// Runs the command; bad input is one line on stderr and exit status 2, never a crash.
     static func main() {
+        // Before any kernel runs: a CPU without the instructions they were compiled for gets one line, not SIGILL.
+        if let reason = kernelsCannotRunReason() { fail(reason) }
         do {
             var command = try parseAsRoot()
             try command.run()

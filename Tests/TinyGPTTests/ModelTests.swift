@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TinyGPT
+@testable import Kernels
 
 @Suite struct ModelTests {
     /// With every block weight and bias zero, each block adds nothing to the residual stream, so

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TinyGPT
+@testable import Kernels
 
 @Suite(.serialized) struct TrainingTests {
     @Test func scheduleWarmsUpThenDecaysByCosine() {

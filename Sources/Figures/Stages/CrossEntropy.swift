@@ -1,6 +1,6 @@
 import TinyGPT
 
-// Draws the loss `crossEntropyForward` (Sources/TinyGPT/Kernels/CrossEntropy.swift) computes at
+// Draws the loss `crossEntropyForward` (Sources/Kernels/CrossEntropy.swift) computes at
 // every position of a window: −ln P(target), and their mean, the training loss.
 
 extension StageFigures {

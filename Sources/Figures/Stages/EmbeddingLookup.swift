@@ -1,6 +1,6 @@
 import TinyGPT
 
-// Draws what `embeddingForward` (Sources/TinyGPT/Kernels/Embedding.swift) reads: row id of W_E
+// Draws what `embeddingForward` (Sources/Kernels/Embedding.swift) reads: row id of W_E
 // for every token of the prompt (the trace's `hook_embed`).
 
 extension StageFigures {

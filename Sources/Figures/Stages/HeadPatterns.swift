@@ -1,6 +1,6 @@
 import TinyGPT
 
-// Draws every head's softmax pattern (`attentionForward`, Sources/TinyGPT/Kernels/Attention.swift;
+// Draws every head's softmax pattern (`attentionForward`, Sources/Kernels/Attention.swift;
 // the trace's `blocks.{l}.attn.hook_pattern`) for all layers, with what each head measurably does.
 
 /// A panel heading from the same rule as chapter 6's table (`HeadStatistics.classifyHeads`),

@@ -1,7 +1,7 @@
 import TinyGPT
 
 // Draws the masks of the three transformer families side by side: GPT's causal mask (what
-// `attentionForward`, Sources/TinyGPT/Kernels/Attention.swift, applies), BERT's full attention,
+// `attentionForward`, Sources/Kernels/Attention.swift, applies), BERT's full attention,
 // and an encoder–decoder's cross-attention.
 
 extension StageFigures {

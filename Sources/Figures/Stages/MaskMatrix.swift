@@ -1,6 +1,6 @@
 import TinyGPT
 
-// Draws the mask `attentionForward` (Sources/TinyGPT/Kernels/Attention.swift) applies: a query
+// Draws the mask `attentionForward` (Sources/Kernels/Attention.swift) applies: a query
 // at position i may read keys 0…i; later keys get −∞ before the softmax.
 
 /// The kinds of mask the mask figures draw.

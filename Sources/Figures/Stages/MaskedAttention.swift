@@ -1,6 +1,6 @@
 import TinyGPT
 
-// Draws what `attentionForward` (Sources/TinyGPT/Kernels/Attention.swift) computes for one head:
+// Draws what `attentionForward` (Sources/Kernels/Attention.swift) computes for one head:
 // scores q·k/√d, the causal mask, and the softmax that turns each row into weights.
 
 /// One head's attention over a prompt, from a trace.

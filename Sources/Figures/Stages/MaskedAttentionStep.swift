@@ -1,6 +1,6 @@
 import TinyGPT
 
-// A walkthrough of `attentionForward` (Sources/TinyGPT/Kernels/Attention.swift) one query row per
+// A walkthrough of `attentionForward` (Sources/Kernels/Attention.swift) one query row per
 // frame: the rows computed so far, the current row outlined, and its weights as bars.
 
 extension StageFigures {

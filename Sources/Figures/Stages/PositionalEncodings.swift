@@ -1,8 +1,9 @@
+import Kernels
 import TinyGPT
 
 // Draws the three ways positions enter a GPT: the learned table `wpe` the model adds
-// (`embeddingForward`, Sources/TinyGPT/Kernels/Embedding.swift), the fixed `sinusoidalPositions`
-// table, and the angles `RotaryTable` (Sources/TinyGPT/Kernels/RoPE.swift) rotates q and k by.
+// (`embeddingForward`, Sources/Kernels/Embedding.swift), the fixed `sinusoidalPositions`
+// table, and the angles `RotaryTable` (Sources/Kernels/RoPE.swift) rotates q and k by.
 
 extension StageFigures {
     /// Learned W_pos, the sinusoidal table and RoPE's cos(p·θ_i), positions down, dimensions across.

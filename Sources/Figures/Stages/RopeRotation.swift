@@ -1,6 +1,6 @@
 import TinyGPT
 
-// Draws what `ropeForward` (Sources/TinyGPT/Kernels/RoPE.swift) does to one (2i, 2i+1) pair of a
+// Draws what `ropeForward` (Sources/Kernels/RoPE.swift) does to one (2i, 2i+1) pair of a
 // query and a key: a rotation by p·θ_i, so that q·k depends only on the offset between positions.
 
 /// A 2-D pair of a real query and key, and the RoPE angle step of that pair.

@@ -1,6 +1,6 @@
 import TinyGPT
 
-// Draws the last step of `attentionForward` (Sources/TinyGPT/Kernels/Attention.swift): output
+// Draws the last step of `attentionForward` (Sources/Kernels/Attention.swift): output
 // row i of a head is Σⱼ aᵢⱼ v_j, the value rows weighted by the softmax row.
 
 extension StageFigures {

@@ -77,7 +77,7 @@ public struct FigureConfig: Codable, Sendable {
     public var alt: Localized
 }
 
-/// A place in the source tree: `Sources/TinyGPT/Kernels/Attention.swift`, `attentionForward`.
+/// A place in the source tree: `Sources/Kernels/Attention.swift`, `attentionForward`.
 public struct CodeRef: Codable, Sendable, Equatable {
     /// Path from the package root.
     public var file: String

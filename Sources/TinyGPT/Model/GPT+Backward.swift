@@ -1,3 +1,4 @@
+import Kernels
 /// Buffers for training on (B, T) batches, allocated once so a training step allocates nothing:
 /// activations, their gradients, the parameter gradients and kernel scratch space.
 public final class TrainingWorkspace {

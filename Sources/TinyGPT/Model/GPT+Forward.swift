@@ -1,3 +1,4 @@
+import Kernels
 /// What one forward pass over a prompt returns.
 public struct ForwardResult: Sendable {
     /// Logits (T, V): row t scores the token after position t.
@@ -41,19 +42,19 @@ extension GPT {
             Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: x + offset, count: shape.reduce(1, *))))
         }
         var trace = Trace(ids: ids)
-        var embed = Tensor(shape: [T, C])
-        for (t, id) in ids.enumerated() {
-            for c in 0..<C { embed.data[t * C + c] = p[layout.tokenEmbedding + id * C + c] }
-        }
-        trace[TraceName.embed] = embed
+        var embed = [Float]()
+        embed.reserveCapacity(T * C)
+        for id in ids { embed += UnsafeBufferPointer(start: p + layout.tokenEmbedding + id * C, count: C) }
+        trace[TraceName.embed] = Tensor(shape: [T, C], data: embed)
         withPositionTable { pos in
             if let pos { trace[TraceName.posEmbed] = Tensor(shape: [T, C], data: Array(UnsafeBufferPointer(start: pos, count: T * C))) }
         }
         /// Splits (T, 3C) rows into one of q, k, v as [pos, head, d_head] (the same memory order).
         func part(_ qkv: UnsafePointer<Float>, _ which: Int) -> Tensor {
-            var out = Tensor(shape: [T, NH, HS])
-            for t in 0..<T { for c in 0..<C { out.data[t * C + c] = qkv[t * 3 * C + which * C + c] } }
-            return out
+            var data = [Float]()
+            data.reserveCapacity(T * C)
+            for t in 0..<T { data += UnsafeBufferPointer(start: qkv + t * 3 * C + which * C, count: C) }
+            return Tensor(shape: [T, NH, HS], data: data)
         }
         for l in 0..<config.layers {
             let o = a.layers[l], w = layout.layers[l]
@@ -74,16 +75,10 @@ extension GPT {
             }
             trace[TraceName.v(layer: l)] = part(x + o.qkv, 2)
             // Scores for every (query, key) pair, the future included: what the mask then hides.
-            let q = x + o.qkv, k = x + o.qkv + C
-            let scale = 1 / Float(HS).squareRoot()
             var unmasked = Tensor(shape: [NH, T, T]), masked = Tensor(shape: [NH, T, T])
-            for h in 0..<NH {
-                for i in 0..<T {
-                    for j in 0..<T {
-                        let s = dot(q + i * 3 * C + h * HS, k + j * 3 * C + h * HS, HS) * scale
-                        unmasked.data[(h * T + i) * T + j] = s
-                        masked.data[(h * T + i) * T + j] = j <= i ? x[o.preatt + (h * T + i) * T + j] : -.infinity
-                    }
+            unmasked.data.withUnsafeMutableBufferPointer { u in
+                masked.data.withUnsafeMutableBufferPointer { m in
+                    attentionScoresForTrace(u.baseAddress!, m.baseAddress!, x + o.preatt, x + o.qkv, T: T, C: C, NH: NH)
                 }
             }
             trace[TraceName.scoresUnmasked(layer: l)] = unmasked

@@ -1,3 +1,4 @@
+import Kernels
 /// The GPT-2 decoder: token + position embedding, L pre-LayerNorm blocks (causal multi-head
 /// self-attention with fused QKV and an output projection; a 4× MLP with tanh-GELU; residuals),
 /// a final LayerNorm and the unembedding tied to the token embedding.

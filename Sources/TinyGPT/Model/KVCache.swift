@@ -1,3 +1,4 @@
+import Kernels
 extension GPT: LanguageModel {
     public var vocabSize: Int { config.vocabSize }
     public var contextLength: Int { config.contextLength }
@@ -27,6 +28,8 @@ public struct KVCache: DecodingCache {
     /// wteᵀ (C, V) for the unembedding, computed once per cache.
     private let wteT: [Float]
     public private(set) var count = 0
+    /// One row of every activation, reused by every step (and shared by copies, which step one at a time).
+    private let scratch: FloatBuffer
 
     public init(model: GPT) {
         self.model = model
@@ -36,6 +39,7 @@ public struct KVCache: DecodingCache {
         var t = [Float](repeating: 0, count: c.vocabSize * c.width)
         t.withUnsafeMutableBufferPointer { transpose(model.params[model.layout.tokenEmbedding], rows: c.vocabSize, cols: c.width, into: $0.baseAddress!) }
         wteT = t
+        scratch = FloatBuffer(count: 13 * c.width + 8 * c.width + 2 * c.contextLength + 2 * c.vocabSize + 2)
     }
 
     public func copy() -> any DecodingCache { self }
@@ -60,8 +64,7 @@ public struct KVCache: DecodingCache {
         precondition(token >= 0 && token < V, "token id outside 0..<\(V)")
         let p = model.params.pointer
         // One row of every activation: x, ln, qkv, z, proj, mid, ln2, fch, gelu, mlp, lnf.
-        let buf = FloatBuffer(count: 13 * C + 8 * C + 2 * c.contextLength + 2 * V + 2)
-        let x = buf.pointer, ln = x + C, qkv = ln + C, z = qkv + 3 * C, proj = z + C, mid = proj + C
+        let x = scratch.pointer, ln = x + C, qkv = ln + C, z = qkv + 3 * C, proj = z + C, mid = proj + C
         let ln2 = mid + C, fch = ln2 + C, gelu = fch + 4 * C, mlp = gelu + 4 * C, lnf = mlp + C
         let preatt = lnf + C, att = preatt + c.contextLength, logits = att + c.contextLength, stats = logits + V
         let probs = stats + 2

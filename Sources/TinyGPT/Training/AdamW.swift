@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// AdamW (Loshchilov & Hutter) with decoupled weight decay on matrices only (embeddings and
 /// linear weights, as nanoGPT), and global-norm gradient clipping before the update.
@@ -42,15 +43,8 @@ public final class AdamW {
         let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
         for (t, decay) in zip(tensors, decays) {
             let wd = decay ? weightDecay : 0
-            for i in t.offset..<(t.offset + t.count) {
-                let grad = g[i] * gscale
-                let mi = beta1 * m.pointer[i] + (1 - beta1) * grad
-                let vi = beta2 * v.pointer[i] + (1 - beta2) * grad * grad
-                m.pointer[i] = mi
-                v.pointer[i] = vi
-                let mhat = mi / c1, vhat = vi / c2
-                p[i] -= lr * (mhat / (vhat.squareRoot() + epsilon) + wd * p[i])
-            }
+            adamwUpdate(p, g, m.pointer, v.pointer, range: t.offset..<(t.offset + t.count), gscale: gscale, lr: lr,
+                        beta1: beta1, beta2: beta2, c1: c1, c2: c2, epsilon: epsilon, weightDecay: wd)
         }
         return (norm, clipped)
     }

@@ -3,7 +3,7 @@ import Foundation
 // The unembedding's softmax and the next-token cross-entropy loss.
 
 /// probs (N, V) = softmax(logits) per row.
-func softmaxForward(_ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointer<Float>, N: Int, V: Int) {
+public func softmaxForward(_ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointer<Float>, N: Int, V: Int) {
     for n in 0..<N {
         let x = logits + n * V, p = probs + n * V
         var maxval = -Float.greatestFiniteMagnitude
@@ -19,7 +19,7 @@ func softmaxForward(_ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointe
 }
 
 /// losses (N) = −log probs[n, targets[n]].
-func crossEntropyForward(_ losses: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
+public func crossEntropyForward(_ losses: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
                          _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
     for n in 0..<N {
         let p = max(probs[n * V + Int(targets[n])], Float.leastNormalMagnitude)
@@ -28,7 +28,7 @@ func crossEntropyForward(_ losses: UnsafeMutablePointer<Float>, _ probs: UnsafeP
 }
 
 /// dlogits (N, V) = (probs − onehot(target)) · dloss, for the mean loss dloss = 1/N. Overwrites.
-func crossEntropySoftmaxBackward(_ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
+public func crossEntropySoftmaxBackward(_ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
                                  _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
     let dloss = 1 / Float(N)
     for n in 0..<N {

@@ -26,13 +26,13 @@ public struct RotaryTable: Sendable {
 }
 
 /// Rotates, in place, the q and k parts of qkv (B, T, 3C) for positions offset..offset+T−1.
-func ropeForward(_ qkv: UnsafeMutablePointer<Float>, _ table: RotaryTable,
+public func ropeForward(_ qkv: UnsafeMutablePointer<Float>, _ table: RotaryTable,
                  B: Int, T: Int, C: Int, NH: Int, positionOffset: Int = 0) {
     rotate(qkv, table, B: B, T: T, C: C, NH: NH, positionOffset: positionOffset, sign: 1)
 }
 
 /// Rotation is orthogonal: the gradient flows back through the inverse rotation, in place on dqkv.
-func ropeBackward(_ dqkv: UnsafeMutablePointer<Float>, _ table: RotaryTable, B: Int, T: Int, C: Int, NH: Int) {
+public func ropeBackward(_ dqkv: UnsafeMutablePointer<Float>, _ table: RotaryTable, B: Int, T: Int, C: Int, NH: Int) {
     rotate(dqkv, table, B: B, T: T, C: C, NH: NH, positionOffset: 0, sign: -1)
 }
 

@@ -10,7 +10,7 @@ private func geluLanes(_ x: F8) -> F8 {
 }
 
 /// out = gelu(inp) over n floats.
-func geluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+public func geluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
     var i = 0
     while i + 8 <= n { store8(geluLanes(load8(inp + i)), out + i); i += 8 }
     if i < n { storePartial8(geluLanes(loadPartial8(inp + i, n - i)), out + i, n - i) }
@@ -28,7 +28,7 @@ private func geluGradLanes(_ x: F8, _ d: F8) -> F8 {
 }
 
 /// dinp += gelu'(inp) · dout over n floats.
-func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
+public func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
     var i = 0
     while i + 8 <= n {
         store8(load8(dinp + i) + geluGradLanes(load8(inp + i), load8(dout + i)), dinp + i)

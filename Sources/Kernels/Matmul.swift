@@ -59,7 +59,7 @@ private func tile1x8(_ K: Int, _ a: UnsafePointer<Float>, _ sak: Int,
 
 /// C[M, N] (+)= bias + A·B with A[m, k] at `a[m*sam + k*sak]`, B[k, n] at `b[k*ldb + n]`,
 /// C[m, n] at `c[m*ldc + n]`. `accumulate` adds to C (then `bias` must be nil).
-func gemm(M: Int, N: Int, K: Int,
+public func gemm(M: Int, N: Int, K: Int,
           a: UnsafePointer<Float>, sam: Int, sak: Int,
           b: UnsafePointer<Float>, ldb: Int,
           c: UnsafeMutablePointer<Float>, ldc: Int,
@@ -107,7 +107,7 @@ private func gemmRows(_ rows: Range<Int>, N: Int, K: Int,
 // MARK: - Linear layer: out = inp · W + b, W input-major [IN, OUT] as GPT-2's Conv1D.
 
 /// out (N, OUT) = inp (N, IN) · weight (IN, OUT) + bias (OUT)
-func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
+public func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
                    _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                    N: Int, IN: Int, OUT: Int) {
     gemm(M: N, N: OUT, K: IN, a: inp, sam: IN, sak: 1, b: weight, ldb: OUT, c: out, ldc: OUT, bias: bias)
@@ -115,7 +115,7 @@ func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Floa
 
 /// Accumulates dinp (N, IN) += dout · Wᵀ, dweight (IN, OUT) += inpᵀ · dout, dbias (OUT) += Σₙ dout.
 /// `scratch` holds IN·OUT floats (Wᵀ, so the product runs along contiguous rows).
-func matmulBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
+public func matmulBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
                     _ dbias: UnsafeMutablePointer<Float>?,
                     _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
                     N: Int, IN: Int, OUT: Int, scratch: UnsafeMutablePointer<Float>) {
@@ -132,7 +132,7 @@ func matmulBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutabl
 
 /// dst (cols, rows) = srcᵀ for src (rows, cols), in 16×16 blocks so reads and writes both stay
 /// within a few cache lines (a plain double loop strides the whole matrix on every write).
-func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
+public func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
     let block = 16
     var r0 = 0
     while r0 < rows {

@@ -3,7 +3,7 @@
 
 /// Σ a[i]·b[i] over n floats (8 partial sums, then lanes added in order).
 @inline(__always)
-func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+public func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc = F8.zero
     var i = 0
     while i + 8 <= n { acc += load8(a + i) * load8(b + i); i += 8 }
@@ -20,14 +20,14 @@ func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
 }
 
 /// out = a + b over n floats (the residual stream: x + sublayer(x)).
-func residualForward(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) {
+public func residualForward(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) {
     var i = 0
     while i + 8 <= n { store8(load8(a + i) + load8(b + i), out + i); i += 8 }
     while i < n { out[i] = a[i] + b[i]; i += 1 }
 }
 
 /// da += dout, db += dout.
-func residualBackward(_ da: UnsafeMutablePointer<Float>, _ db: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
+public func residualBackward(_ da: UnsafeMutablePointer<Float>, _ db: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
     var i = 0
     while i + 8 <= n {
         let d = load8(dout + i)

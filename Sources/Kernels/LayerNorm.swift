@@ -3,7 +3,7 @@
 let layerNormEpsilon: Float = 1e-5
 
 /// inp, out (N, C); mean, rstd (N) are saved for the backward pass (rstd = 1/σ).
-func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>,
+public func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>,
                       _ rstd: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
                       _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, N: Int, C: Int) {
     for n in 0..<N {
@@ -23,7 +23,7 @@ func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutableP
 }
 
 /// Accumulates dinp, dweight, dbias from dout (N, C), using the saved mean and rstd.
-func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
+public func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
                        _ dbias: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
                        _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
                        _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, N: Int, C: Int) {

@@ -6,7 +6,7 @@ import Foundation
 // bits whatever the thread count or timing.
 
 /// Worker threads for the kernels (1 disables threading). `GPTX_THREADS` overrides.
-nonisolated(unsafe) var kernelThreads: Int = {
+nonisolated(unsafe) public var kernelThreads: Int = {
     if let s = ProcessInfo.processInfo.environment["GPTX_THREADS"], let n = Int(s), n >= 1 { return min(n, 8) }
     return min(2, ProcessInfo.processInfo.activeProcessorCount)
 }()

@@ -3,7 +3,7 @@ import Foundation
 // Token embedding plus an additive position table (learned wpe, or the fixed sinusoids).
 
 /// out (B, T, C) = wte[inp[b, t]] + pos[t] (pos may be nil: RoPE adds no position vector).
-func embeddingForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Int32>,
+public func embeddingForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Int32>,
                       _ wte: UnsafePointer<Float>, _ pos: UnsafePointer<Float>?,
                       B: Int, T: Int, C: Int, positionOffset: Int = 0) {
     for b in 0..<B {
@@ -20,7 +20,7 @@ func embeddingForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<I
 }
 
 /// dwte[inp[b, t]] += dout[b, t]; dwpe[t] += dout[b, t] when the table is learned.
-func embeddingBackward(_ dwte: UnsafeMutablePointer<Float>, _ dwpe: UnsafeMutablePointer<Float>?,
+public func embeddingBackward(_ dwte: UnsafeMutablePointer<Float>, _ dwpe: UnsafeMutablePointer<Float>?,
                        _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Int32>, B: Int, T: Int, C: Int) {
     for b in 0..<B {
         for t in 0..<T {

@@ -7,7 +7,7 @@
 /// One query against keys 0..<n: preatt (n) = scores, att (n) = softmax, out (HS) = att·V.
 /// k and v rows are `kStride` / `vStride` floats apart.
 @inline(__always)
-func attentionRow(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePointer<Float>,
+public func attentionRow(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePointer<Float>,
                   _ att: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>,
                   _ k: UnsafePointer<Float>, kStride: Int, _ v: UnsafePointer<Float>, vStride: Int,
                   n: Int, HS: Int, scale: Float) {
@@ -37,7 +37,7 @@ func attentionRow(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePoi
 
 /// qkv (B, T, 3C) → out (B, T, C); preatt, att (B, NH, T, T), entries j > i of att are 0
 /// and of preatt are left as they are (the trace writes −∞ there).
-func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePointer<Float>,
+public func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePointer<Float>,
                       _ att: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
                       B: Int, T: Int, C: Int, NH: Int) {
     let HS = C / NH, C3 = 3 * C
@@ -61,8 +61,29 @@ func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutabl
     }
 }
 
+/// The trace's scores of one sequence: unmasked (NH, T, T) = qᵢ·kⱼ/√HS for every pair, and masked
+/// (NH, T, T) the same with −∞ at j > i. Entries j ≤ i are copied from `preatt` (the forward's own
+/// scores, (NH, T, T)), so only the future half is computed here, with the same `dot`.
+public func attentionScoresForTrace(_ unmasked: UnsafeMutablePointer<Float>, _ masked: UnsafeMutablePointer<Float>,
+                                    _ preatt: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, T: Int, C: Int, NH: Int) {
+    let HS = C / NH, C3 = 3 * C
+    let scale = 1 / Float(HS).squareRoot()
+    for h in 0..<NH {
+        for i in 0..<T {
+            let row = (h * T + i) * T
+            (unmasked + row).update(from: preatt + row, count: i + 1)
+            (masked + row).update(from: preatt + row, count: i + 1)
+            let q = qkv + i * C3 + h * HS
+            for j in (i + 1)..<max(T, i + 1) {
+                unmasked[row + j] = dot(q, qkv + C + j * C3 + h * HS, HS) * scale
+                masked[row + j] = -.infinity
+            }
+        }
+    }
+}
+
 /// Accumulates dqkv (B, T, 3C) from dout (B, T, C). `scratch` holds B·T floats.
-func attentionBackward(_ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
+public func attentionBackward(_ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
                        _ qkv: UnsafePointer<Float>, _ att: UnsafePointer<Float>,
                        B: Int, T: Int, C: Int, NH: Int, scratch: UnsafeMutablePointer<Float>) {
     let HS = C / NH, C3 = 3 * C

@@ -1,0 +1,12 @@
+#include "CPUFeatures.h"
+
+// Compiled for the baseline CPU (no target flags), so it runs anywhere and can refuse politely
+// before a kernel executes an instruction the CPU lacks.
+int gptx_cpu_has_avx2_fma(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 1;
+#endif
+}

@@ -1,0 +1,8 @@
+#ifndef GPTX_CPU_FEATURES_H
+#define GPTX_CPU_FEATURES_H
+
+/// 1 when this CPU (and its OS) can run AVX2 and FMA instructions, the ones release builds of the
+/// kernels are compiled for; 0 otherwise. Always 1 on CPUs other than x86-64 (nothing to check).
+int gptx_cpu_has_avx2_fma(void);
+
+#endif
