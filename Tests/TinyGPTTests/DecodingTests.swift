@@ -117,6 +117,16 @@ import Testing
 
     // MARK: top-k and top-p
 
+    @Test func greedyArgmaxIsTheFirstOfTheOrderTiesIncluded() {
+        var g = SplitMix64(seed: 7)
+        for trial in 0..<200 {
+            // Few distinct values, so most rows have ties at the top.
+            let logits = (0..<(1 + trial % 40)).map { _ in Float(Int(g.next() % 5)) - 2 }
+            #expect(Sampler.argmax(logits) == Sampler.order(logits)[0], "\(logits)")
+            #expect(Sampler.greedy(logits: logits, position: 0).chosen == Sampler.order(logits)[0])
+        }
+    }
+
     @Test func topKTiesKeepTheLowerIDs() throws {
         // Tokens 1, 2, 3 tie; top-2 keeps 1 and 2 (lower id wins at the cut), never 3.
         let model = FixedModel(logits: [1, 3, 3, 3, 0])

@@ -23,22 +23,24 @@ public struct GenerationBenchmark: Codable, Equatable, Sendable {
     }
 
     /// Generates `tokens` tokens greedily (no end-of-text, so every run has the same length),
-    /// once cached and once uncached, and times each with a monotonic clock.
-    public static func run(model: some LanguageModel, prompt: [Int], tokens: Int) throws(UserError)
+    /// cached and uncached, `runs` times each, and keeps each one's median wall time (monotonic clock).
+    public static func run(model: some LanguageModel, prompt: [Int], tokens: Int, runs: Int = 5) throws(UserError)
         -> GenerationBenchmark
     {
         let options = GenerationOptions(strategy: .greedy, maxTokens: tokens)
-        func seconds(_ body: () throws(UserError) -> GenerationResult) throws(UserError) -> (Double, Int) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let result = try body()
-            return (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, result.ids.count)
+        func seconds(_ cached: Bool) throws(UserError) -> (Double, Int) {
+            var times: [Double] = []
+            var n = 0
+            for _ in 0..<max(runs, 1) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let result = try model.generate(prompt: prompt, options: options, endOfText: nil, cached: cached)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                n = result.ids.count
+            }
+            return (Stopwatch.median(times), n)
         }
-        let (cached, n) = try seconds { () throws(UserError) in
-            try model.generate(prompt: prompt, options: options, endOfText: nil, cached: true)
-        }
-        let (uncached, _) = try seconds { () throws(UserError) in
-            try model.generate(prompt: prompt, options: options, endOfText: nil, cached: false)
-        }
+        let (cached, n) = try seconds(true)
+        let (uncached, _) = try seconds(false)
         return GenerationBenchmark(tokens: n, cachedSeconds: cached, uncachedSeconds: uncached)
     }
 }

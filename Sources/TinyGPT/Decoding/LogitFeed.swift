@@ -14,6 +14,7 @@ struct LogitFeed<Model: LanguageModel> {
     mutating func logits(after ids: [Int]) -> [Float] {
         guard var c = cache else { return model.nextTokenLogits(ids) }
         precondition(c.count < ids.count, "LogitFeed: no new token to consume")
+        cache = nil  // `c` is now the only reference: appending writes in place instead of copying the cache
         var out: [Float] = []
         while c.count < ids.count { out = c.append(ids[c.count]) }
         cache = c

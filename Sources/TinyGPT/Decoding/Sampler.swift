@@ -41,6 +41,13 @@ public enum Sampler {
         return logits.map { Double($0) - m - logSum }
     }
 
+    /// The first id of `order` without sorting: the highest logit, the lowest id among equals.
+    public static func argmax(_ logits: [Float]) -> Int {
+        var best = 0
+        for i in logits.indices where logits[i] > logits[best] { best = i }
+        return best
+    }
+
     /// Token ids by logit descending, ties by lowest id: the order of ranks and of the draw.
     public static func order(_ logits: [Float]) -> [Int] {
         logits.indices.sorted { a, b in
@@ -87,8 +94,7 @@ public enum Sampler {
     /// The greedy decision: the most probable token, lowest id among equals.
     public static func greedy(logits: [Float], position: Int) -> StepRecord {
         let probabilities = softmax(logits)
-        let ranked = order(logits)
-        let chosen = ranked[0]
+        let chosen = argmax(logits)
         return StepRecord(position: position, logits: logits, probabilities: probabilities.map(Float.init),
                           kept: [KeptToken(id: chosen, probability: 1)], uniform: nil, chosen: chosen,
                           rank: 1, probability: Float(probabilities[chosen]))

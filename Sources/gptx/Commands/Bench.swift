@@ -47,14 +47,16 @@ struct BenchGenerate: ParsableCommand {
         abstract: "tokens/s for 64 generated tokens, with and without the key/value cache (shipped model).")
     @OptionGroup var model: ModelOptions
     @Option(help: "Tokens to generate.") var tokens = 64
+    @Option(help: "Timed runs of each (median reported).") var runs = 20
 
     func run() throws {
+        guard runs >= 1 else { throw UserError("--runs \(runs) is out of range: allowed ≥ 1") }
         let bundle = try model.load()
         let prompt = [bundle.tokenizer.endOfTextID]
         let n = min(tokens, bundle.model.config.contextLength - 1)
-        let r = try GenerationBenchmark.run(model: bundle.model, prompt: prompt, tokens: n)
-        print(String(format: "generate: %d tokens, cached %.0f tokens/s, uncached %.0f tokens/s, speed-up %.1f×",
-                     r.tokens, r.cachedTokensPerSecond, r.uncachedTokensPerSecond, r.cachedTokensPerSecond / r.uncachedTokensPerSecond))
+        let r = try GenerationBenchmark.run(model: bundle.model, prompt: prompt, tokens: n, runs: runs)
+        print(String(format: "generate: %d tokens (median of %d), cached %.0f tokens/s, uncached %.0f tokens/s, speed-up %.1f×",
+                     r.tokens, runs, r.cachedTokensPerSecond, r.uncachedTokensPerSecond, r.cachedTokensPerSecond / r.uncachedTokensPerSecond))
     }
 }
 
