@@ -39,7 +39,7 @@ struct FakeRun: LessonRun {
                                 beam: .init(width: 3, text: cont, logProb: "−3.0", greedyLogProb: "−3.5", tokens: 2, greedyTokens: 2, beatGreedy: true, sameAsGreedy: false),
                                 temperatures: [.init(t: "0.5", top1: Format.code("a"), top1Prob: "0.9", entropy: "0.2")], topK: cut, topP: cut,
                                 sample: .init(temperature: "0.8", seed: "7", text: cont)),
-            ch8: Chapter8Values(sequences: 4, length: 8, positions: [.init(position: 0, target: Format.code("爱"), prob: "0.2", loss: "1.6")], meanLoss: "2.0",
+            ch8: Chapter8Values(sequences: 4, length: 8, positions: [.init(position: 0, target: Format.code("爱"), prob: "0.2", loss: "1.6")], meanLoss: "2.0", firstMean: "1.9",
                                 parallelMaxDiff: Format.scientific(1e-6), peakLR: "0.003", clip: "1.0", clippedShare: "5.0%", steps: 100),
             ch9: Chapter9Values(length: 6, causalVisible: 21, bidirectionalVisible: 36, causalShare: Format.percent(21.0 / 36.0)),
             ch10: Chapter10Values(scaling: [.init(name: "tiny", parameters: "10,000", loss: "3.0")], scalingSlope: "−0.10", warmupSteps: 10, totalSteps: 100,

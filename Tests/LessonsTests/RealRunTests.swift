@@ -215,12 +215,19 @@ func layer0Pattern(_ ids: [Int], head h: Int) -> [[Double]] {
 
     @Test func chapter8MeanLossOfTheBatch() {
         let windows = Real.training.validationWindows(count: 4, length: 17)
-        var total = 0.0
-        for w in windows {
+        var total = 0.0, first = 0.0
+        for (i, w) in windows.enumerated() {
             let logits = Real.bundle.model.forward(Array(w.prefix(16))).logits
-            for t in 0..<16 { total -= log(softmax(logits.row(t).map(Double.init))[w[t + 1]]) }
+            for t in 0..<16 {
+                let loss = -log(softmax(logits.row(t).map(Double.init))[w[t + 1]])
+                total += loss
+                if i == 0 { first += loss }
+            }
         }
         expectPrinted(Real.printed("ch8.meanLoss", 8), equals: total / 64, "ch8 mean loss")
+        // Figure 8.2 draws the first sequence; its caption and the text give that sequence's own mean.
+        expectPrinted(Real.printed("ch8.firstMean", 8), equals: first / 16, "ch8 first sequence's mean loss")
+        #expect(Real.printed("ch8.batchPositions", 8) == "64")
     }
 
     @Test func chapter2LossFromTheLogFile() throws {

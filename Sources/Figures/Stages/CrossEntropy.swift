@@ -9,8 +9,8 @@ extension StageFigures {
         let mean = losses.reduce(0, +) / Double(max(1, losses.count))
         let uniform = log(Double(vocabSize))
         let page = Page(theme: theme, title: words("每个位置的交叉熵", "Cross-entropy at every position"),
-                        subtitle: words("窗口 \(losses.count) 个位置；损失 = −ln P(目标)；平均 \(Num.fixed(mean, 3)) 就是这个窗口的训练损失",
-                                        "a window of \(losses.count) positions; loss = −ln P(target); the mean, \(Num.fixed(mean, 3)), is this window's training loss"))
+                        subtitle: words("一个窗口的 \(losses.count) 个位置；损失 = −ln P(目标)；这个窗口的平均为 \(Num.fixed(mean, 3))",
+                                        "one window of \(losses.count) positions; loss = −ln P(target); this window's mean is \(Num.fixed(mean, 3))"))
         let labels = zip(inputs, targets).map { "\($0)→\($1)" }
         let chart = BarChart(labels: labels, values: losses, highlighted: losses.indices.max { losses[$0] < losses[$1] },
                              valueTitle: words("−ln P(目标)（nats）", "−ln P(target) (nats)"), categoryTitle: words("输入 → 目标", "input → target"),

@@ -389,7 +389,12 @@ public struct Chapter8Values {
     public var length: Int
     /// Positions of the batch's first sequence.
     public var positions: [Position]
+    /// Mean −ln P(target) over all sequences × length positions of the batch (what training minimises).
     public var meanLoss: String
+    /// Mean over the first sequence's positions only (what figure 8.2 draws).
+    public var firstMean: String
+    /// sequences × length: the positions `meanLoss` averages.
+    public var batchPositions: Int
     /// Largest |difference| between logits from one parallel pass and from growing the prompt one token at a time.
     public var parallelMaxDiff: String
     /// The two ways gave bit-identical logits.
@@ -399,9 +404,9 @@ public struct Chapter8Values {
     /// Share of training steps whose gradient norm was clipped.
     public var clippedShare: String
     public var steps: Int
-    public init(sequences: Int, length: Int, positions: [Position], meanLoss: String, parallelMaxDiff: String,
+    public init(sequences: Int, length: Int, positions: [Position], meanLoss: String, firstMean: String, parallelMaxDiff: String,
                 peakLR: String, clip: String, clippedShare: String, steps: Int) {
-        self.sequences = sequences; self.length = length; self.positions = positions; self.meanLoss = meanLoss
+        self.sequences = sequences; self.length = length; self.positions = positions; self.meanLoss = meanLoss; self.firstMean = firstMean; self.batchPositions = sequences * length
         self.parallelMaxDiff = parallelMaxDiff; self.parallelIdentical = parallelMaxDiff == "0"; self.peakLR = peakLR; self.clip = clip; self.clippedShare = clippedShare; self.steps = steps }
 }
 

@@ -19,9 +19,10 @@ extension EngineRun {
         let meanLoss = Double(model.forward(ws))
         let first = windows[0]
         let logits = model.forward(Array(first.prefix(T))).logits
+        let probs = (0..<T).map { t in Sampler.softmax(Array(logits.row(t)))[first[t + 1]] }
+        let firstMean = probs.map { -Foundation.log($0) }.reduce(0, +) / Double(T)
         let positions = (0..<min(T, Self.lossBatch.shown)).map { t -> Chapter8Values.Position in
-            let p = Sampler.softmax(Array(logits.row(t)))[first[t + 1]]
-            return .init(position: t, target: probe.show(first[t + 1]), prob: Format.prob(p), loss: Format.fixed(-Foundation.log(p)))
+            .init(position: t, target: probe.show(first[t + 1]), prob: Format.prob(probs[t]), loss: Format.fixed(-Foundation.log(probs[t])))
         }
         // One pass over the whole prompt against the key/value cache fed one token at a time.
         let parallel = model.forward(ids).logits
@@ -33,7 +34,7 @@ extension EngineRun {
         }
         let log = bundle.trainLog
         guard !log.isEmpty else { throw c.fail("the model folder has no train-log.jsonl") }
-        return Chapter8Values(sequences: B, length: T, positions: positions, meanLoss: Format.fixed(meanLoss),
+        return Chapter8Values(sequences: B, length: T, positions: positions, meanLoss: Format.fixed(meanLoss), firstMean: Format.fixed(firstMean),
                               parallelMaxDiff: maxDiff == 0 ? "0" : Format.scientific(Double(maxDiff)),
                               peakLR: Format.fixed(Double(log.map(\.learningRate).max()!), 4), clip: Format.fixed(Double(training.config.gradClip), 1),
                               clippedShare: Format.percent(Double(log.filter(\.clipped).count) / Double(log.count)), steps: log.count)
