@@ -27,7 +27,7 @@ extension StageRenderer {
         let t = trace(ids), L = config.layers, names = labels(ids), last = ids.count - 1
         let stages = [words("分词", "tokenize"), words("词嵌入", "embed"), words("+位置", "+position")]
             + (0..<L).map { words("块 \($0)", "block \($0)") } + [words("logits→选择", "logits→choice")]
-        let (frames, which) = try frameRange(p, defaultFrames: stages.count)
+        let (frames, which) = try frameRange(p, available: stages.count)
         func norm(_ name: String) -> Double { (t[name]!.row(last).reduce(0) { $0 + Double($1) * Double($1) }).squareRoot() }
         func heat(_ name: String, _ bar: String) -> Heatmap {
             Heatmap(values: rows(t[name]!), rowLabels: names, columnLabels: (0..<config.width).map(String.init), coloring: .diverging(),

@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import TinyGPT
+@testable import Figures
+
+/// Walkthrough stages: the data decides the frame count, each frame's text is its own.
+@Suite struct WalkthroughTests {
+    static let prompts = ["我", Shipped.typical, Shipped.fullContext]
+    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep]
+
+    func frames(_ stage: FigureStage, _ prompt: String, _ language: Language, parameters: [String: String] = [:]) throws -> [StageFigure] {
+        let options = stage == .generationStep ? GenerationOptions(strategy: .greedy, maxTokens: 4) : nil
+        return try Shipped.renderer(language).render(StageRequest(stage: stage, prompt: prompt, options: options, parameters: parameters))
+    }
+
+    /// How many frames the prompt implies, from the model's shape and the prompt alone.
+    func expectedCount(_ stage: FigureStage, _ prompt: String, cap: Int? = nil) throws -> Int {
+        let c = Shipped.bundle.model.config, n = try Shipped.bundle.promptIDs(prompt).count
+        let data: Int
+        switch stage {
+        case .tokenTrip: data = 3 + c.layers + 1
+        case .maskedAttentionStep: data = min(n, cap ?? 8)
+        case .multiHeadStep: data = c.heads + 1
+        default: data = min(4, c.contextLength - n)   // an upper bound: end-of-text may come earlier
+        }
+        return min(data, cap ?? data)
+    }
+
+    @Test(arguments: prompts)
+    func frameCountFollowsTheData(prompt: String) throws {
+        for stage in Self.stages where !(stage == .generationStep && prompt == Shipped.fullContext) {
+            for language in [Language.zh, .en] {
+                let all = try frames(stage, prompt, language)
+                let expected = try expectedCount(stage, prompt)
+                if stage == .generationStep { #expect((1...expected).contains(all.count)) }
+                else { #expect(all.count == expected, "\(stage) \(prompt.prefix(8)) \(language)") }
+                #expect(Set(all.map(\.caption)).count == all.count, "\(stage) \(language): two frames share a caption")
+                #expect(Set(all.map(\.alt)).count == all.count, "\(stage) \(language): two frames share alt text")
+            }
+        }
+    }
+
+    /// The bug of issue 8: a 4-token prompt with `frames` 5 gave 5 frames, the last repeating row 4.
+    @Test func framesParameterIsOnlyACap() throws {
+        let n = try Shipped.bundle.promptIDs(Shipped.typical).count
+        #expect(try frames(.maskedAttentionStep, Shipped.typical, .en, parameters: ["frames": String(n + 1)]).count == n)
+        #expect(try frames(.maskedAttentionStep, Shipped.typical, .en, parameters: ["frames": "2"]).count == 2)
+        #expect(try frames(.maskedAttentionStep, Shipped.typical, .en, parameters: ["frames": "2", "frame": "2"]).map(\.name) == ["maskedAttentionStep-02"])
+    }
+
+    /// Each masked-attention caption names its own row and that row's largest weight, read from the trace.
+    @Test(arguments: prompts)
+    func maskedAttentionCaptionsCarryTheirRow(prompt: String) throws {
+        let ids = try Shipped.bundle.promptIDs(prompt), n = ids.count
+        let pattern = Shipped.renderer().trace(ids)[TraceName.pattern(layer: 0)]!
+        var last = 0
+        for f in try frames(.maskedAttentionStep, prompt, .en) {
+            let row = Int(f.caption.split(separator: " ")[1].dropLast())!
+            #expect(row > last && row <= n)
+            last = row
+            let weights = (0..<row).map { Double(pattern.data[(row - 1) * n + $0]) }   // head 0: [head, query, key]
+            #expect(f.caption.contains(Num.percent(weights.max()!)), "\(f.caption)")
+            #expect(f.caption.contains("\(n - row) of"))
+        }
+        #expect(last == n)
+    }
+
+    /// The multi-head caption says what it measured: this prompt's rows from position 2 on.
+    @Test func multiHeadCaptionNamesItsRows() throws {
+        let n = try Shipped.bundle.promptIDs(Shipped.typical).count
+        let all = try frames(.multiHeadStep, Shipped.typical, .en)
+        for f in all.dropLast() {
+            #expect(f.caption.contains("positions 2…\(n - 1) only (\(n - 2) rows)"), "\(f.caption)")
+        }
+        for f in try frames(.multiHeadStep, "我", .en).dropLast() { #expect(f.caption.contains("no preference is measured")) }
+    }
+
+    @Test func rerenderIsByteIdentical() throws {
+        for stage in Self.stages {
+            let a = try frames(stage, Shipped.typical, .zh).map { try $0.drawing.svg() }
+            let b = try frames(stage, Shipped.typical, .zh).map { try $0.drawing.svg() }
+            #expect(a == b, "\(stage)")
+        }
+    }
+
+    /// A prompt that looks like markup stays text: every frame's SVG parses, and its title and desc
+    /// read back as the drawing's own strings.
+    @Test(arguments: ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>"])
+    func hostilePromptStaysText(prompt: String) throws {
+        final class Reader: NSObject, XMLParserDelegate {
+            var text: [String: String] = [:]
+            var current: String?
+            func parser(_ p: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+                current = name == "title" || name == "desc" ? name : nil
+            }
+            func parser(_ p: XMLParser, foundCharacters s: String) { if let c = current { text[c, default: ""] += s } }
+            func parser(_ p: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { current = nil }
+        }
+        var sawMarkup = false
+        for stage in Self.stages {
+            for f in try frames(stage, prompt, .en) {
+                let parser = XMLParser(data: try f.drawing.svg())
+                let reader = Reader()
+                parser.delegate = reader
+                #expect(parser.parse(), "\(stage) \(f.name): SVG does not parse")
+                #expect(reader.text["title"] == f.drawing.title)
+                #expect(reader.text["desc"] == f.drawing.description)
+                sawMarkup = sawMarkup || (f.drawing.description + f.drawing.title + f.caption).contains("<")
+            }
+        }
+        #expect(sawMarkup, "no frame carried the prompt's '<' (the test would prove nothing)")
+    }
+}
