@@ -41,7 +41,8 @@ extension StageRenderer {
             case 0:
                 content = TokenStrip(tokens: names, ids: ids)
                 detail = words("「\(request.prompt)」切成 \(ids.count) 个 token", "\"\(request.prompt)\" becomes \(ids.count) tokens")
-                caption = words("分词：\(ids.count) 个 token，id 为 \(ids.map(String.init).joined(separator: "、"))。", "Tokenize: \(ids.count) tokens with ids \(ids.map(String.init).joined(separator: ", ")).")
+                caption = words("分词：「\(request.prompt)」是 \(ids.count) 个 token，id 为 \(ids.map(String.init).joined(separator: "、"))。",
+                                "Tokenize: \"\(request.prompt)\" is \(ids.count) tokens with ids \(ids.map(String.init).joined(separator: ", ")).")
             case 1:
                 content = heat(TraceName.embed, "W_E")
                 detail = words("每个 id 取出 W_E 的一行（\(config.width) 维）", "each id reads one row of W_E (\(config.width) numbers)")
