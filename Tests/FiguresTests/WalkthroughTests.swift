@@ -3,13 +3,13 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import TinyGPT
+@testable import TinyGPT
 @testable import Figures
 
 /// Walkthrough stages: the data decides the frame count, each frame's text is its own.
 @Suite struct WalkthroughTests {
     static let prompts = ["我", Shipped.typical, Shipped.fullContext]
-    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep]
+    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges]
 
     func frames(_ stage: FigureStage, _ prompt: String, _ language: Language, parameters: [String: String] = [:]) throws -> [StageFigure] {
         let options = stage == .generationStep ? GenerationOptions(strategy: .greedy, maxTokens: 4) : nil
@@ -24,9 +24,53 @@ import TinyGPT
         case .tokenTrip: data = 3 + c.layers + 1
         case .maskedAttentionStep: data = min(n, cap ?? 8)
         case .multiHeadStep: data = c.heads + 1
+        case .tokenMerges: data = min(64, 1 + mergeCount(prompt))
         default: data = min(4, c.contextLength - n)   // an upper bound: end-of-text may come earlier
         }
         return min(data, cap ?? data)
+    }
+
+    /// Merges `encode` makes, counted without `mergeSteps`: within each chunk (the pre-tokenizer's
+    /// split), the distinct ranks the greedy lowest-rank-first loop applies; one frame per rank
+    /// applied anywhere.
+    func mergeCount(_ prompt: String) -> Int {
+        let tok = Shipped.bundle.tokenizer
+        var ranks: Set<Int> = []
+        let scalars = Array(prompt.unicodeScalars)
+        for chunk in Pretokenizer.split(scalars) where chunk.kind != .endOfText {
+            var ids = tok.initialIDs(Array(scalars[chunk.range]))
+            while true {
+                let pairs = zip(ids, ids.dropFirst()).compactMap { a, b in tok.merges.firstIndex { $0.left == a && $0.right == b } }
+                guard let r = pairs.min() else { break }
+                ranks.insert(r)
+                let m = tok.merges[r]
+                var out: [Int] = [], i = 0
+                while i < ids.count {
+                    if i + 1 < ids.count && ids[i] == m.left && ids[i + 1] == m.right { out.append(m.result); i += 2 } else { out.append(ids[i]); i += 1 }
+                }
+                ids = out
+            }
+        }
+        return ranks.count
+    }
+
+    /// Each tokenization frame names its merge's rank and the token count after it; the last is `encode`.
+    @Test(arguments: prompts + ["hello world, 我爱机器学习 and Python"])
+    func tokenMergeCaptionsCarryTheirMerge(prompt: String) throws {
+        let tok = Shipped.bundle.tokenizer
+        let steps = tok.mergeSteps(prompt).steps
+        let all = try frames(.tokenMerges, prompt, .en)
+        #expect(all[0].caption.hasPrefix("Start: \"\(prompt)\" splits into \(tok.mergeSteps(prompt).start.count) character tokens"))
+        guard all.count > 1 else { #expect(steps.isEmpty); return }
+        let ranks = all.dropFirst().map { f in Int(f.caption.split(separator: " ")[4])! }
+        #expect(ranks == ranks.sorted() && Set(ranks).count == ranks.count)
+        for (f, r) in zip(all.dropFirst(), ranks) {
+            let s = steps.first { $0.rank == r }!
+            #expect(f.caption.contains("→ \"\(tok.displayText(s.merge.result))\" (id \(s.merge.result))"), "\(f.caption)")
+            #expect(f.caption.contains("now \(s.ids.count) tokens"), "\(f.caption)")
+        }
+        #expect(all.last!.caption.hasSuffix("this is what encode returns."))
+        #expect(steps.last!.ids == tok.encode(prompt))
     }
 
     @Test(arguments: prompts)

@@ -39,9 +39,8 @@ extension StageRenderer {
         // spaced rows (strictly increasing, as frames ≤ rows).
         let (frames, which) = try frameRange(p, available: ids.count, cap: 8)
         return which.map { f in
-            let row = min(ids.count - 1, (f * ids.count + frames - 1) / frames - 1)
-            return StageFigures.maskedAttentionFrame(name: frameName(.maskedAttentionStep, f), slice: a, row: max(0, row), frame: f, frames: frames,
-                                                     theme: theme, words: words)
+            StageFigures.maskedAttentionFrame(name: frameName(.maskedAttentionStep, f), slice: a, row: spread(f, frames: frames, over: ids.count),
+                                              frame: f, frames: frames, theme: theme, words: words)
         }
     }
 }

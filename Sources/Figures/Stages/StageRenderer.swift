@@ -82,6 +82,7 @@ public final class StageRenderer {
         case .maskedAttentionStep: return try maskedAttentionFrames(request, p)
         case .multiHeadStep: return try multiHeadFrames(request, p)
         case .generationStep: return try generationStepFrames(request, p)
+        case .tokenMerges: return try tokenMergeFrames(request, p)
         }
     }
 
@@ -153,6 +154,12 @@ public final class StageRenderer {
         let frames = min(max(1, available), try p.int("frames", default: cap, in: 1...999))
         if p.has("frame") { return (frames, [try p.int("frame", default: 1, in: 1...frames)]) }
         return (frames, Array(1...frames))
+    }
+
+    /// The 0-based item frame `f` (1…frames) shows when `frames` frames walk through `count` items:
+    /// evenly spaced, strictly increasing, the last frame on the last item.
+    func spread(_ f: Int, frames: Int, over count: Int) -> Int {
+        max(0, min(count - 1, (f * count + frames - 1) / frames - 1))
     }
 
     /// `stage-03` for frame 3.
