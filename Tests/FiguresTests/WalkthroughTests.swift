@@ -9,7 +9,7 @@ import Testing
 /// Walkthrough stages: the data decides the frame count, each frame's text is its own.
 @Suite struct WalkthroughTests {
     static let prompts = ["我", Shipped.typical, Shipped.fullContext]
-    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges]
+    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges, .softmaxStep]
 
     func frames(_ stage: FigureStage, _ prompt: String, _ language: Language, parameters: [String: String] = [:]) throws -> [StageFigure] {
         let options = stage == .generationStep ? GenerationOptions(strategy: .greedy, maxTokens: 4) : nil
@@ -25,6 +25,7 @@ import Testing
         case .maskedAttentionStep: data = min(n, cap ?? 8)
         case .multiHeadStep: data = c.heads + 1
         case .tokenMerges: data = min(64, 1 + mergeCount(prompt))
+        case .softmaxStep: data = 4
         default: data = min(4, c.contextLength - n)   // an upper bound: end-of-text may come earlier
         }
         return min(data, cap ?? data)
@@ -71,6 +72,31 @@ import Testing
         }
         #expect(all.last!.caption.hasSuffix("this is what encode returns."))
         #expect(steps.last!.ids == tok.encode(prompt))
+    }
+
+    /// Softmax frames carry their own stage's numbers, read here straight from the trace, and the
+    /// weights they end at are `hook_pattern`'s row.
+    @Test(arguments: prompts)
+    func softmaxFramesEndAtThePattern(prompt: String) throws {
+        let ids = try Shipped.bundle.promptIDs(prompt), n = ids.count
+        let t = Shipped.renderer().trace(ids)
+        for (layer, head) in [(0, 0), (2, 3)] {
+            let row = (n - 1) / 2
+            let at = { (name: String, k: Int) in Double(t[name]!.data[(head * n + row) * n + k]) }   // [head, query, key]
+            let raw = (0..<n).map { at(TraceName.scoresUnmasked(layer: layer), $0) }
+            let scores = (0...row).map { at(TraceName.scores(layer: layer), $0) }
+            let pattern = (0..<n).map { at(TraceName.pattern(layer: layer), $0) }
+            let z = scores.map { exp($0 - scores.max()!) }.reduce(0, +)
+            let all = try frames(.softmaxStep, prompt, .en, parameters: ["layer": String(layer), "head": String(head)])
+            #expect(all.count == 4)
+            #expect(all[0].caption.contains("highest is") && all[0].caption.contains("(\(Num.fixed(raw.max()!)))."), "\(all[0].caption)")
+            #expect(all[1].caption.contains(n - row - 1 == 0 ? "all \(n) scores stay" : "the \(n - row - 1) keys after position \(row) become −∞"), "\(all[1].caption)")
+            #expect(all[2].caption.contains("sum to Z = \(Num.fixed(z, 3))"), "\(all[2].caption)")
+            #expect(all[3].caption.contains("gets \(Num.percent(pattern.max()!))"), "\(all[3].caption)")
+            let steps = Shipped.renderer().softmaxSteps(ids, layer: layer, head: head, row: row)
+            #expect(zip(steps.weights, pattern).allSatisfy { abs($0 - $1) <= 1e-5 })
+            #expect(abs(steps.weights.reduce(0, +) - 1) <= 1e-9)
+        }
     }
 
     @Test(arguments: prompts)

@@ -83,6 +83,7 @@ public final class StageRenderer {
         case .multiHeadStep: return try multiHeadFrames(request, p)
         case .generationStep: return try generationStepFrames(request, p)
         case .tokenMerges: return try tokenMergeFrames(request, p)
+        case .softmaxStep: return try softmaxFrames(request, p)
         }
     }
 
