@@ -9,7 +9,7 @@ import Testing
 /// Walkthrough stages: the data decides the frame count, each frame's text is its own.
 @Suite struct WalkthroughTests {
     static let prompts = ["我", Shipped.typical, Shipped.fullContext]
-    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges, .softmaxStep]
+    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges, .softmaxStep, .embeddingPositionStep]
 
     func frames(_ stage: FigureStage, _ prompt: String, _ language: Language, parameters: [String: String] = [:]) throws -> [StageFigure] {
         let options = stage == .generationStep ? GenerationOptions(strategy: .greedy, maxTokens: 4) : nil
@@ -26,6 +26,7 @@ import Testing
         case .multiHeadStep: data = c.heads + 1
         case .tokenMerges: data = min(64, 1 + mergeCount(prompt))
         case .softmaxStep: data = 4
+        case .embeddingPositionStep: data = min(n, cap ?? 8)
         default: data = min(4, c.contextLength - n)   // an upper bound: end-of-text may come earlier
         }
         return min(data, cap ?? data)
@@ -97,6 +98,31 @@ import Testing
             #expect(zip(steps.weights, pattern).allSatisfy { abs($0 - $1) <= 1e-5 })
             #expect(abs(steps.weights.reduce(0, +) - 1) <= 1e-9)
         }
+    }
+
+    /// W_E row + W_pos row, summed from the weights, is the trace's resid_pre (and its parts are
+    /// hook_embed and hook_pos_embed); each caption quotes its own position's lengths.
+    @Test(arguments: prompts)
+    func embeddingSumIsResidPre(prompt: String) throws {
+        let ids = try Shipped.bundle.promptIDs(prompt), n = ids.count
+        let t = Shipped.renderer().trace(ids)
+        let sums = try Shipped.renderer().embeddingSums(ids)
+        #expect(sums.count == n)
+        func close(_ a: [Double], _ b: ArraySlice<Float>) -> Bool { a.count == b.count && zip(a, b).allSatisfy { abs($0 - Double($1)) <= 1e-5 } }
+        for s in sums {
+            #expect(close(s.tokenRow, t[TraceName.embed]!.row(s.position)))
+            #expect(close(s.positionRow, t[TraceName.posEmbed]!.row(s.position)))
+            #expect(close(s.sum, t[TraceName.residPre(layer: 0)]!.row(s.position)))
+        }
+        let all = try frames(.embeddingPositionStep, prompt, .en)
+        for f in all {
+            let p = Int(f.caption.split(separator: " at position ")[1].prefix { $0.isNumber })!
+            let x = t[TraceName.residPre(layer: 0)]!.row(p)
+            let norm = (x.reduce(0) { $0 + Double($1) * Double($1) }).squareRoot()
+            #expect(f.caption.contains("their sum x_\(p) \(Num.fixed(norm))") && f.caption.contains("(id \(ids[p]))"), "\(f.caption)")
+            #expect(f.caption.contains("= \(Num.fixed(Double(x[x.startIndex]), 3))."), "\(f.caption)")
+        }
+        #expect(all.last!.caption.contains("at position \(n - 1)"))
     }
 
     @Test(arguments: prompts)

@@ -23,13 +23,13 @@ public enum FigureStage: String, CaseIterable, Sendable {
     // Added with the renderer (issue 4): the prompt as tokens, and the residual stream's norms.
     case tokenization, residualStream
     // Walkthrough stages added with issue 8.
-    case tokenMerges, softmaxStep
+    case tokenMerges, softmaxStep, embeddingPositionStep
 
     /// Walkthrough stages draw one frame per call (`frame` = 1…`frames`); without `frame`, all.
     public var isWalkthrough: Bool {
         switch self {
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: true
-        case .tokenMerges, .softmaxStep: true
+        case .tokenMerges, .softmaxStep, .embeddingPositionStep: true
         default: false
         }
     }
@@ -72,7 +72,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: ["layer", "head"]
         case .tokenization: []
         case .residualStream: []
-        case .tokenMerges: []
+        case .tokenMerges, .embeddingPositionStep: []
         case .softmaxStep: ["layer", "head", "row"]
         }
     }

@@ -84,6 +84,7 @@ public final class StageRenderer {
         case .generationStep: return try generationStepFrames(request, p)
         case .tokenMerges: return try tokenMergeFrames(request, p)
         case .softmaxStep: return try softmaxFrames(request, p)
+        case .embeddingPositionStep: return try embeddingPositionFrames(request, p)
         }
     }
 
