@@ -9,7 +9,7 @@ import Testing
 /// Walkthrough stages: the data decides the frame count, each frame's text is its own.
 @Suite struct WalkthroughTests {
     static let prompts = ["我", Shipped.typical, Shipped.fullContext]
-    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges, .softmaxStep, .embeddingPositionStep]
+    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges, .softmaxStep, .embeddingPositionStep, .headOutputStep]
 
     func frames(_ stage: FigureStage, _ prompt: String, _ language: Language, parameters: [String: String] = [:]) throws -> [StageFigure] {
         let options = stage == .generationStep ? GenerationOptions(strategy: .greedy, maxTokens: 4) : nil
@@ -27,6 +27,7 @@ import Testing
         case .tokenMerges: data = min(64, 1 + mergeCount(prompt))
         case .softmaxStep: data = 4
         case .embeddingPositionStep: data = min(n, cap ?? 8)
+        case .headOutputStep: data = c.heads + 2
         default: data = min(4, c.contextLength - n)   // an upper bound: end-of-text may come earlier
         }
         return min(data, cap ?? data)
@@ -123,6 +124,27 @@ import Testing
             #expect(f.caption.contains("= \(Num.fixed(Double(x[x.startIndex]), 3))."), "\(f.caption)")
         }
         #expect(all.last!.caption.contains("at position \(n - 1)"))
+    }
+
+    /// The concatenated heads times W^O plus b, as the stage computes them, are hook_attn_out; each
+    /// head frame quotes its own ‖z_h‖ of the last token, read from hook_z.
+    @Test(arguments: prompts)
+    func headOutputsEndAtAttnOut(prompt: String) throws {
+        let ids = try Shipped.bundle.promptIDs(prompt), n = ids.count, c = Shipped.bundle.model.config
+        for layer in [0, c.layers - 1] {
+            let t = Shipped.renderer().trace(ids)
+            let (o, _) = Shipped.renderer().headOutputs(ids, layer: layer)
+            let out = t[TraceName.attnOut(layer: layer)]!
+            #expect((0..<n).allSatisfy { p in (0..<c.width).allSatisfy { abs(o.output[p][$0] - Double(out[p, $0])) <= 1e-5 } })
+            let all = try frames(.headOutputStep, prompt, .en, parameters: ["layer": String(layer)])
+            let z = t[TraceName.z(layer: layer)]!
+            for h in 0..<c.heads {
+                let norm = ((0..<c.headSize).reduce(0.0) { $0 + Double(z[n - 1, h, $1]) * Double(z[n - 1, h, $1]) }).squareRoot()
+                #expect(all[h].caption.hasPrefix("Head \(h)'s output") && all[h].caption.contains("‖z_\(h)‖ = \(Num.fixed(norm))"), "\(all[h].caption)")
+            }
+            let y = out.row(n - 1).map(Double.init)
+            #expect(all.last!.caption.contains("length \(Num.fixed((y.reduce(0) { $0 + $1 * $1 }).squareRoot())), dimension 0 is \(Num.fixed(y[0], 3))"), "\(all.last!.caption)")
+        }
     }
 
     @Test(arguments: prompts)

@@ -85,6 +85,7 @@ public final class StageRenderer {
         case .tokenMerges: return try tokenMergeFrames(request, p)
         case .softmaxStep: return try softmaxFrames(request, p)
         case .embeddingPositionStep: return try embeddingPositionFrames(request, p)
+        case .headOutputStep: return try headOutputFrames(request, p)
         }
     }
 
