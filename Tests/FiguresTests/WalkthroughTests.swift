@@ -9,10 +9,11 @@ import Testing
 /// Walkthrough stages: the data decides the frame count, each frame's text is its own.
 @Suite struct WalkthroughTests {
     static let prompts = ["我", Shipped.typical, Shipped.fullContext]
-    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges, .softmaxStep, .embeddingPositionStep, .headOutputStep]
+    static let stages: [FigureStage] = [.tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .tokenMerges, .softmaxStep, .embeddingPositionStep, .headOutputStep, .wholeStep]
 
     func frames(_ stage: FigureStage, _ prompt: String, _ language: Language, parameters: [String: String] = [:]) throws -> [StageFigure] {
-        let options = stage == .generationStep ? GenerationOptions(strategy: .greedy, maxTokens: 4) : nil
+        let options = stage == .generationStep ? GenerationOptions(strategy: .greedy, maxTokens: 4)
+            : stage == .wholeStep ? GenerationOptions(strategy: .sample, temperature: 1, topP: 0.9, maxTokens: 1, seed: 7) : nil
         return try Shipped.renderer(language).render(StageRequest(stage: stage, prompt: prompt, options: options, parameters: parameters))
     }
 
@@ -28,6 +29,7 @@ import Testing
         case .softmaxStep: data = 4
         case .embeddingPositionStep: data = min(n, cap ?? 8)
         case .headOutputStep: data = c.heads + 2
+        case .wholeStep: data = c.layers + 6
         default: data = min(4, c.contextLength - n)   // an upper bound: end-of-text may come earlier
         }
         return min(data, cap ?? data)
@@ -144,6 +146,29 @@ import Testing
             }
             let y = out.row(n - 1).map(Double.init)
             #expect(all.last!.caption.contains("length \(Num.fixed((y.reduce(0) { $0 + $1 * $1 }).squareRoot())), dimension 0 is \(Num.fixed(y[0], 3))"), "\(all.last!.caption)")
+        }
+    }
+
+    /// Whole-step: the logits and probability frames quote the trace's last row, and the choice is the
+    /// token the decoder itself returns for those options (greedy, top-p sampling, beam).
+    @Test(arguments: prompts)
+    func wholeStepEndsAtTheDecodersChoice(prompt: String) throws {
+        let bundle = Shipped.bundle, T = bundle.model.config.contextLength, L = bundle.model.config.layers
+        let ids = Array(try bundle.promptIDs(prompt).suffix(T - 1))
+        let t = Shipped.renderer().trace(ids)
+        let logits = t[TraceName.logits]!.row(ids.count - 1).map(Double.init)
+        let probs = t[TraceName.probs]!.row(ids.count - 1).map(Double.init)
+        for o in [GenerationOptions(strategy: .greedy, maxTokens: 1), GenerationOptions(strategy: .sample, temperature: 1, topP: 0.9, maxTokens: 1, seed: 3),
+                  GenerationOptions(strategy: .beam, beamWidth: 3, maxTokens: 3)] {
+            let all = try Shipped.renderer(.en).render(StageRequest(stage: .wholeStep, prompt: prompt, options: o))
+            #expect(all.count == L + 6)
+            let chosen = try bundle.model.generate(prompt: ids, options: o, endOfText: bundle.tokenizer.endOfTextID).ids[0]
+            let name = bundle.tokenizer.displayText(chosen)
+            #expect(all.last!.caption.contains(o.strategy == .beam ? "starts with \"\(name)\"" : "picks \"\(name)\""), "\(all.last!.caption)")
+            #expect(all[L + 3].caption.contains("to \(Num.fixed(logits.max()!)); the highest is"), "\(all[L + 3].caption)")
+            if o.strategy != .sample {   // T = 1: the trace's own softmax
+                #expect(all[L + 4].caption.contains(Num.percent(probs.max()!)), "\(all[L + 4].caption)")
+            }
         }
     }
 

@@ -86,6 +86,7 @@ public final class StageRenderer {
         case .softmaxStep: return try softmaxFrames(request, p)
         case .embeddingPositionStep: return try embeddingPositionFrames(request, p)
         case .headOutputStep: return try headOutputFrames(request, p)
+        case .wholeStep: return try wholeStepFrames(request, p)
         }
     }
 

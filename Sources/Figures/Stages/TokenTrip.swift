@@ -6,18 +6,21 @@ import TinyGPT
 extension StageFigures {
     /// Frame `index` of `stages`: the strip of stages with the current one emphasised, and what
     /// the run holds at that stage.
+    /// `stage` and `heading` (the title before "(frame/frames)") let another walkthrough along the
+    /// same strip (whole-step) use this layout; `alt` replaces the generic one.
     static func tokenTripFrame(name: String, stages: [String], index: Int, frame: Int, frames: Int, detail: String, content: any Figure,
-                               caption: String, theme: Theme, words: Words) -> StageFigure
+                               caption: String, theme: Theme, words: Words, stage: FigureStage = .tokenTrip, heading: String? = nil,
+                               alt givenAlt: String? = nil) -> StageFigure
     {
-        let page = Page(theme: theme, title: words("一个 token 的旅程（\(frame)/\(frames)）：", "One token's trip (\(frame)/\(frames)): ") + stages[index],
+        let page = Page(theme: theme, title: (heading ?? words("一个 token 的旅程", "One token's trip")) + words("（\(frame)/\(frames)）：", " (\(frame)/\(frames)): ") + stages[index],
                         subtitle: detail)
         let parts = Panels.rows(page.body, [1, 4], gap: theme.gap * 2)
         let boxes = stages.enumerated().map { BlockDiagram.Box(id: "s\($0)", label: $1, column: $0, row: 0, emphasized: $0 == index) }
         let arrows = (1..<stages.count).map { BlockDiagram.Arrow(from: "s\($0 - 1)", to: "s\($0)") }
         var items = BlockDiagram(boxes: boxes, arrows: arrows).draw(in: parts[0], theme: theme)
         items += content.draw(in: parts[1], theme: theme)
-        let alt = words("流程条中高亮“\(stages[index])”，下方是这一步的真实数据", "The stage strip with \"\(stages[index])\" highlighted; below, this stage's real data")
-        return StageFigure(.tokenTrip, name: name, page: page, caption: caption, alt: alt, items: items)
+        let alt = givenAlt ?? words("流程条中高亮“\(stages[index])”，下方是这一步的真实数据", "The stage strip with \"\(stages[index])\" highlighted; below, this stage's real data")
+        return StageFigure(stage, name: name, page: page, caption: caption, alt: alt, items: items)
     }
 }
 

@@ -125,7 +125,7 @@ extension FigureStage {
     /// Stages that draw a decoding run (they take generation options).
     var isGeneration: Bool {
         switch self {
-        case .greedySteps, .beamTree, .temperature, .topKTopP, .generationFrame, .generationStep, .repetition: true
+        case .greedySteps, .beamTree, .temperature, .topKTopP, .generationFrame, .generationStep, .wholeStep, .repetition: true
         default: false
         }
     }
