@@ -166,6 +166,32 @@ private func temporaryDirectory() -> URL {
             }
         }
 
+        /// `mergeSteps` replays `encode` one rank at a time: it starts at the text's bytes, each step
+        /// merges exactly the pairs of its rank (nothing else changes), ranks only grow, and the
+        /// last step is `encode`'s result.
+        @Test func mergeStepsEndAtEncode() async {
+            let tok = corpusTokenizer
+            await propertyCheck(count: 200, input: RoundTrip.textGenerator) { text in
+                let (start, steps) = tok.mergeSteps(text)
+                #expect(start.flatMap(tok.tokenBytes) == Array(text.utf8))
+                #expect((steps.last?.ids ?? start) == tok.encode(text))
+                var before = start, lastRank = -1
+                for s in steps {
+                    #expect(s.rank > lastRank && tok.merges[s.rank] == s.merge)
+                    lastRank = s.rank
+                    #expect(!s.merged.isEmpty && s.ids.count == before.count - s.merged.count)
+                    #expect(s.merged.allSatisfy { s.ids[$0] == s.merge.result })
+                    // Undo the merge at the marked places: the previous sequence comes back.
+                    var undone: [Int] = []
+                    for (i, id) in s.ids.enumerated() { undone += s.merged.contains(i) ? [s.merge.left, s.merge.right] : [id] }
+                    #expect(undone == before)
+                    before = s.ids
+                }
+            }
+            let (start, steps) = tok.mergeSteps("学习")
+            #expect(start.count == 2 && steps.count == 1 && steps[0].ids == tok.encode("学习"))
+        }
+
         @Test func randomScalarsRoundTrip() async {
             let tok = corpusTokenizer
             await propertyCheck(count: 200, input: RoundTrip.anyScalar.array(of: 0...16)) { scalars in

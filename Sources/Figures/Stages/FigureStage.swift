@@ -22,11 +22,14 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case tokenTrip, maskedAttentionStep, multiHeadStep, generationStep
     // Added with the renderer (issue 4): the prompt as tokens, and the residual stream's norms.
     case tokenization, residualStream
+    // Walkthrough stages added with issue 8.
+    case tokenMerges, softmaxStep, embeddingPositionStep, headOutputStep, wholeStep
 
     /// Walkthrough stages draw one frame per call (`frame` = 1…`frames`); without `frame`, all.
     public var isWalkthrough: Bool {
         switch self {
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: true
+        case .tokenMerges, .softmaxStep, .embeddingPositionStep, .headOutputStep, .wholeStep: true
         default: false
         }
     }
@@ -69,6 +72,9 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: ["layer", "head"]
         case .tokenization: []
         case .residualStream: []
+        case .tokenMerges, .embeddingPositionStep, .wholeStep: []
+        case .softmaxStep: ["layer", "head", "row"]
+        case .headOutputStep: ["layer"]
         }
     }
 }

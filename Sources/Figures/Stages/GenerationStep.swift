@@ -30,7 +30,8 @@ extension StageFigures {
         let caption = words(
             "第 \(step) 步：模型在「\(tokens[..<current].joined())」之后选了「\(label(record.chosen))」，概率 \(Num.percent(Double(record.probability)))，排第 \(record.rank)。",
             "Step \(step): after \"\(tokens[..<current].joined())\" the model picks \"\(label(record.chosen))\" with probability \(Num.percent(Double(record.probability))), rank \(record.rank).")
-        let alt = words("上方是已生成的 token，下方是这一步的概率条形图", "Top: the tokens so far; bottom: this step's probability bars")
+        let alt = words("上方是前 \(current + 1) 个 token，第 \(step) 步新加的「\(label(record.chosen))」高亮；下方是第 \(step) 步的概率条形图",
+                        "Top: the first \(current + 1) tokens, step \(step)'s new \"\(label(record.chosen))\" highlighted; bottom: step \(step)'s probability bars")
         return StageFigure(stage, name: name, page: page, caption: caption, alt: alt, items: items)
     }
 
@@ -95,9 +96,8 @@ extension StageRenderer {
 
     func generationStepFrames(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> [StageFigure] {
         try generationFrames(request, stage: .generationStep) { (n: Int) throws(UserError) -> [(frame: Int, step: Int)] in
-            // Frames beyond what was generated (an early end-of-text) repeat the last step.
-            let r = try frameRange(p, defaultFrames: n)
-            return r.which.map { ($0, min($0, n)) }
+            // One frame per generated step (fewer when end-of-text comes early).
+            try frameRange(p, available: n).which.map { ($0, $0) }
         }
     }
 }

@@ -36,7 +36,9 @@ extension StageFigures {
             "\(rows.count)×\(columns.count) 的掩码里有 \(blocked) 个 −∞：" + (kind == .causal ? "每个位置只能看它自己和它之前的 token。" : "这里没有位置被挡住。"),
             "The \(rows.count)×\(columns.count) mask has \(blocked) cells of −∞: " + (kind == .causal ? "each position sees only itself and the tokens before it." : "no position is hidden."))
         let alt = words("矩阵：对角线及以下为 0，以上为负无穷", "Matrix: 0 on and below the diagonal, minus infinity above")
-        return StageFigure(.maskMatrix, page: page, caption: caption, alt: kind == .causal ? alt : name, items: grid.draw(in: page.body, theme: theme))
+        // Cells are capped in size, so a short prompt's grid is small: crop the page to it.
+        return StageFigure(.maskMatrix, page: page, caption: caption, alt: kind == .causal ? alt : name, items: grid.draw(in: page.body, theme: theme),
+                           fitted: true)
     }
 }
 

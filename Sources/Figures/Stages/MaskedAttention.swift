@@ -20,7 +20,8 @@ extension StageFigures {
     /// Scores → masked scores → softmax, three panels with cell values and tokens on both axes.
     static func maskedAttention(_ a: AttentionSlice, theme: Theme, words: Words) -> StageFigure {
         let n = a.tokens.count
-        let page = Page(theme: theme, title: words("掩码自注意力：分数 → 掩码 → softmax", "Masked self-attention: scores → mask → softmax"),
+        let page = Page(size: attentionPageSize(tokens: a.tokens, theme: theme), theme: theme,
+                        title: words("掩码自注意力：分数 → 掩码 → softmax", "Masked self-attention: scores → mask → softmax"),
                         subtitle: words("第 \(a.layer) 层第 \(a.head) 头；行是查询、列是键；分数 = q·k/√d", "layer \(a.layer), head \(a.head); rows are queries, columns keys; score = q·k/√d"))
         let panels = Panels.columns(page.body, count: 3, gap: theme.gap * 2)
         let limit = a.unmasked.flatMap { $0 }.map(abs).max() ?? 1
@@ -41,7 +42,24 @@ extension StageFigures {
             "第 \(a.layer) 层第 \(a.head) 头：掩码把 \(n * (n - 1) / 2) 个未来位置设成 −∞，softmax 后它们的权重正好是 0；最后一个 token「\(a.tokens[n - 1])」把 \(Num.percent(last[top])) 的注意力给了「\(a.tokens[top])」。",
             "Layer \(a.layer), head \(a.head): the mask sets \(n * (n - 1) / 2) future positions to −∞, which softmax turns into weights of exactly 0; the last token \"\(a.tokens[n - 1])\" puts \(Num.percent(last[top])) of its attention on \"\(a.tokens[top])\".")
         let alt = words("三幅热图：原始分数、加掩码的分数（上三角为负无穷）、softmax 后的注意力权重", "Three heatmaps: raw scores, masked scores with minus infinity above the diagonal, and the softmax attention weights")
-        return StageFigure(.attentionScores, page: page, caption: caption, alt: alt, items: items)
+        return StageFigure(.attentionScores, page: page, caption: caption, alt: alt, items: items, fitted: true)
+    }
+
+    /// A page just wide enough for three panels of `tokens.count` cells of about 40 pt (values
+    /// legible in them), at most a slide: a short prompt gets a narrow page instead of small
+    /// heatmaps in a wide one; as tall as those cells need (and cropped after layout).
+    static func attentionPageSize(tokens: [String], theme: Theme) -> Size {
+        let n = Double(tokens.count), cell = 40.0
+        let bar = ColorBar(scale: .sequential(values: [-10, 10], colormap: theme.sequential, range: nil), title: "score").width(theme: theme)
+        let labels = tokens.map { Fonts.width($0, size: theme.tickSize) }.max() ?? 0
+        let panel = theme.labelSize * 1.3 + theme.gap + labels + 4 + n * cell + theme.gap * 2 + bar
+        let width = 3 * panel + 2 * theme.gap * 2 + 2 * theme.margin
+        // Title block, panel heading, column title, column labels (upright if they are wide), the cells.
+        let top = theme.margin + theme.titleSize * 1.25 + theme.labelSize * 1.45 + theme.gap
+        let header = labels > cell - 4 ? labels + 4 : theme.tickSize * 1.3 + 2
+        let height = top + theme.labelSize * 1.5 + theme.labelSize * 1.3 + theme.gap + header + n * cell + theme.margin
+        return Size(width: min(Size.slide16x9.width, max(480, width.rounded(.up))),
+                    height: min(Size.slide16x9.height, max(240, height.rounded(.up))))
     }
 }
 

@@ -25,7 +25,8 @@ extension StageFigures {
         let caption = words(
             "第 \(row + 1) 行：「\(a.tokens[row])」的分数里有 \(n - row - 1) 个被掩码成 −∞；剩下 \(row + 1) 个经 softmax 后，「\(a.tokens[top])」得到 \(Num.percent(weights[top]))。",
             "Row \(row + 1): \(n - row - 1) of \"\(a.tokens[row])\"'s scores are masked to −∞; after softmax over the other \(row + 1), \"\(a.tokens[top])\" gets \(Num.percent(weights[top])).")
-        let alt = words("注意力矩阵逐行显示，当前行加框；右侧是当前行的权重条形图", "The attention matrix revealed row by row, the current row outlined; its weights as bars on the right")
+        let alt = words("注意力矩阵的前 \(row + 1) 行，第 \(row + 1) 行「\(a.tokens[row])」加框；右侧是这一行的 \(row + 1) 个权重条形图",
+                        "The first \(row + 1) rows of the attention matrix, row \(row + 1) (\"\(a.tokens[row])\") outlined; its \(row + 1) weights as bars on the right")
         return StageFigure(.maskedAttentionStep, name: name, page: page, caption: caption, alt: alt, items: items)
     }
 }
@@ -34,12 +35,12 @@ extension StageRenderer {
     func maskedAttentionFrames(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> [StageFigure] {
         let ids = try promptIDs(request)
         let a = attentionSlice(ids, layer: try layer(p), head: try head(p))
-        // At most 8 frames by default: a long prompt is walked through at evenly spaced rows.
-        let (frames, which) = try frameRange(p, defaultFrames: min(ids.count, 8))
+        // One frame per query row, at most 8 by default: a long prompt is walked through at evenly
+        // spaced rows (strictly increasing, as frames ≤ rows).
+        let (frames, which) = try frameRange(p, available: ids.count, cap: 8)
         return which.map { f in
-            let row = min(ids.count - 1, (f * ids.count + frames - 1) / frames - 1)
-            return StageFigures.maskedAttentionFrame(name: frameName(.maskedAttentionStep, f), slice: a, row: max(0, row), frame: f, frames: frames,
-                                                     theme: theme, words: words)
+            StageFigures.maskedAttentionFrame(name: frameName(.maskedAttentionStep, f), slice: a, row: spread(f, frames: frames, over: ids.count),
+                                              frame: f, frames: frames, theme: theme, words: words)
         }
     }
 }

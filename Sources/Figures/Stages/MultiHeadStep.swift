@@ -19,9 +19,14 @@ extension StageFigures {
             .draw(in: parts[0], theme: theme)
         items += VectorStrip(values: z, label: words("「\(a.tokens[n - 1])」的输出 z_\(a.head)", "output z_\(a.head) of \"\(a.tokens[n - 1])\""), maximumCellSize: 22)
             .draw(in: parts[1], theme: theme)
-        let caption = words("头 \(a.head)：平均 \(Num.percent(b.previous)) 的权重给前一个 token，\(Num.percent(b.first)) 给第一个 token，\(Num.percent(b.selfWeight)) 给自己（位置 2 起）。",
-                            "Head \(a.head) puts on average \(Num.percent(b.previous)) of its weight on the previous token, \(Num.percent(b.first)) on the first and \(Num.percent(b.selfWeight)) on itself (positions 2 onwards).")
-        let alt = words("一个头的注意力热图和它对最后一个 token 的输出向量", "One head's attention heatmap and its output vector for the last token")
+        // Measured on this prompt's rows 2…n−1 only (where first, previous and own key differ), not
+        // chapter 6's held-out measurement; a prompt of under 3 tokens has no such row.
+        let caption = b.rows == 0
+            ? words("头 \(a.head)：这句话只有 \(n) 个 token，没有位置 2 起的查询行，这里不统计它偏向哪个键；右下是「\(a.tokens[n - 1])」的输出 z_\(a.head)。",
+                    "Head \(a.head): this prompt has only \(n) tokens, no query row from position 2 on, so no preference is measured here; below, the output z_\(a.head) of \"\(a.tokens[n - 1])\".")
+            : words("头 \(a.head)，只看这句话的查询位置 2…\(n - 1)（\(b.rows) 行）：平均 \(Num.percent(b.previous)) 的权重给前一个 token，\(Num.percent(b.first)) 给第一个，\(Num.percent(b.selfWeight)) 给自己。这只是这一句，不是第 6 章在留出文本上的测量。",
+                    "Head \(a.head), on this prompt's query positions 2…\(n - 1) only (\(b.rows) rows): on average \(Num.percent(b.previous)) of the weight on the previous token, \(Num.percent(b.first)) on the first, \(Num.percent(b.selfWeight)) on itself. One prompt only, not chapter 6's held-out measurement.")
+        let alt = words("头 \(a.head) 的注意力热图和它对最后一个 token「\(a.tokens[n - 1])」的输出向量", "Head \(a.head)'s attention heatmap and its output vector for the last token \"\(a.tokens[n - 1])\"")
         return StageFigure(.multiHeadStep, name: name, page: page, caption: caption, alt: alt, items: items)
     }
 }
@@ -29,7 +34,7 @@ extension StageFigures {
 extension StageRenderer {
     func multiHeadFrames(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> [StageFigure] {
         let ids = try promptIDs(request), l = try layer(p), H = config.heads
-        let (frames, which) = try frameRange(p, defaultFrames: H + 1)
+        let (frames, which) = try frameRange(p, available: H + 1)
         let z = trace(ids)[TraceName.z(layer: l)]!
         let stats = HeadStatistics.measure(traces: [trace(ids)], layers: config.layers, heads: H)
         var out: [StageFigure] = []

@@ -29,6 +29,50 @@ struct Page {
         }
         return Drawing(size: size, title: title, description: alt, background: theme.background, items: head + items)
     }
+
+    /// The page cropped to what is drawn on it: the content moved to the top left margin, the canvas
+    /// as wide as the content or the title block (at least `minimumWidth`) and as tall as the
+    /// content, plus the margin. For figures whose content is capped in size (a few large cells), so
+    /// a page that scales the figure to its width does not shrink their labels into empty space.
+    func fittedDrawing(alt: String, items: [Primitive], minimumWidth: Double = 480) -> Drawing {
+        guard let b = Self.bounds(of: items) else { return drawing(alt: alt, items: items) }
+        let m = theme.margin
+        let titleW = max(Fonts.width(title, size: theme.titleSize, weight: .bold), subtitle.map { Fonts.width($0, size: theme.labelSize) } ?? 0)
+        let width = min(size.width, max(minimumWidth, titleW + 2 * m, b.width + 2 * m))
+        // Centre the content in the new width when the title is wider, else start it at the margin;
+        // move it up to just under the title block.
+        let dx = m + max(0, (width - 2 * m - b.width) / 2) - b.minX, dy = min(0, body.minY - b.minY)
+        var fitted = self
+        fitted.size = Size(width: width, height: min(size.height, b.maxY + dy + m))
+        return fitted.drawing(alt: alt, items: [.group(Group(translation: Point(x: dx, y: dy), items: items))])
+    }
+
+    /// The box around every primitive (labels by their text extent, paths by their points, stroke
+    /// widths ignored), group translations applied; nil for no primitives.
+    static func bounds(of items: [Primitive], offset: Point = .zero) -> Rect? {
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        func add(_ r: Rect) {
+            minX = min(minX, r.minX + offset.x); maxX = max(maxX, r.maxX + offset.x)
+            minY = min(minY, r.minY + offset.y); maxY = max(maxY, r.maxY + offset.y)
+        }
+        for item in items {
+            switch item {
+            case .rect(let r, _, _, _): add(r)
+            case .circle(let c, let radius, _, _): add(Rect(x: c.x - radius, y: c.y - radius, width: 2 * radius, height: 2 * radius))
+            case .text(let l): add(l.bounds)
+            case .path(let path, _, _):
+                for e in path.elements {
+                    switch e {
+                    case .move(let p), .line(let p): add(Rect(x: p.x, y: p.y, width: 0, height: 0))
+                    case .curve(let a, let b, let c): for p in [a, b, c] { add(Rect(x: p.x, y: p.y, width: 0, height: 0)) }
+                    case .close: break
+                    }
+                }
+            case .group(let g): if let r = bounds(of: g.items, offset: offset + g.translation) { add(r) }
+            }
+        }
+        return minX.isFinite ? Rect(x: minX, y: minY, width: maxX - minX, height: maxY - minY) : nil
+    }
 }
 
 /// Splitting a rectangle into panels.

@@ -1,9 +1,11 @@
 import TinyGPT
 
 extension StageFigure {
-    /// A figure laid out on `page`, named after its stage (or `name`).
-    init(_ stage: FigureStage, name: String? = nil, page: Page, caption: String, alt: String, items: [Primitive]) {
-        self.init(name: name ?? stage.rawValue, drawing: page.drawing(alt: alt, items: items), caption: caption, alt: alt)
+    /// A figure laid out on `page`, named after its stage (or `name`); `fitted` crops the page to its
+    /// content (`Page.fittedDrawing`).
+    init(_ stage: FigureStage, name: String? = nil, page: Page, caption: String, alt: String, items: [Primitive], fitted: Bool = false) {
+        self.init(name: name ?? stage.rawValue, drawing: fitted ? page.fittedDrawing(alt: alt, items: items) : page.drawing(alt: alt, items: items),
+                  caption: caption, alt: alt)
     }
 }
 

@@ -82,6 +82,11 @@ public final class StageRenderer {
         case .maskedAttentionStep: return try maskedAttentionFrames(request, p)
         case .multiHeadStep: return try multiHeadFrames(request, p)
         case .generationStep: return try generationStepFrames(request, p)
+        case .tokenMerges: return try tokenMergeFrames(request, p)
+        case .softmaxStep: return try softmaxFrames(request, p)
+        case .embeddingPositionStep: return try embeddingPositionFrames(request, p)
+        case .headOutputStep: return try headOutputFrames(request, p)
+        case .wholeStep: return try wholeStepFrames(request, p)
         }
     }
 
@@ -146,11 +151,19 @@ public final class StageRenderer {
         (0..<t.shape[0]).map { i in t.row(i).map(Double.init) }
     }
 
-    /// The frames to draw of a walkthrough: `frame` alone, or 1…frames.
-    func frameRange(_ p: StageParameters, defaultFrames: Int) throws(UserError) -> (frames: Int, which: [Int]) {
-        let frames = try p.int("frames", default: defaultFrames, in: 1...64)
+    /// The frames to draw of a walkthrough: `frame` alone, or 1…frames. The data decides the count
+    /// (`available`, e.g. one per query row); the `frames` parameter only caps it (default `cap`), so a
+    /// frame is never a repeat of another.
+    func frameRange(_ p: StageParameters, available: Int, cap: Int = 64) throws(UserError) -> (frames: Int, which: [Int]) {
+        let frames = min(max(1, available), try p.int("frames", default: cap, in: 1...999))
         if p.has("frame") { return (frames, [try p.int("frame", default: 1, in: 1...frames)]) }
         return (frames, Array(1...frames))
+    }
+
+    /// The 0-based item frame `f` (1…frames) shows when `frames` frames walk through `count` items:
+    /// evenly spaced, strictly increasing, the last frame on the last item.
+    func spread(_ f: Int, frames: Int, over count: Int) -> Int {
+        max(0, min(count - 1, (f * count + frames - 1) / frames - 1))
     }
 
     /// `stage-03` for frame 3.

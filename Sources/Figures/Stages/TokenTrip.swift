@@ -6,18 +6,21 @@ import TinyGPT
 extension StageFigures {
     /// Frame `index` of `stages`: the strip of stages with the current one emphasised, and what
     /// the run holds at that stage.
+    /// `stage` and `heading` (the title before "(frame/frames)") let another walkthrough along the
+    /// same strip (whole-step) use this layout; `alt` replaces the generic one.
     static func tokenTripFrame(name: String, stages: [String], index: Int, frame: Int, frames: Int, detail: String, content: any Figure,
-                               caption: String, theme: Theme, words: Words) -> StageFigure
+                               caption: String, theme: Theme, words: Words, stage: FigureStage = .tokenTrip, heading: String? = nil,
+                               alt givenAlt: String? = nil) -> StageFigure
     {
-        let page = Page(theme: theme, title: words("一个 token 的旅程（\(frame)/\(frames)）：", "One token's trip (\(frame)/\(frames)): ") + stages[index],
+        let page = Page(theme: theme, title: (heading ?? words("一个 token 的旅程", "One token's trip")) + words("（\(frame)/\(frames)）：", " (\(frame)/\(frames)): ") + stages[index],
                         subtitle: detail)
         let parts = Panels.rows(page.body, [1, 4], gap: theme.gap * 2)
         let boxes = stages.enumerated().map { BlockDiagram.Box(id: "s\($0)", label: $1, column: $0, row: 0, emphasized: $0 == index) }
         let arrows = (1..<stages.count).map { BlockDiagram.Arrow(from: "s\($0 - 1)", to: "s\($0)") }
         var items = BlockDiagram(boxes: boxes, arrows: arrows).draw(in: parts[0], theme: theme)
         items += content.draw(in: parts[1], theme: theme)
-        let alt = words("流程条中高亮“\(stages[index])”，下方是这一步的真实数据", "The stage strip with \"\(stages[index])\" highlighted; below, this stage's real data")
-        return StageFigure(.tokenTrip, name: name, page: page, caption: caption, alt: alt, items: items)
+        let alt = givenAlt ?? words("流程条中高亮“\(stages[index])”，下方是这一步的真实数据", "The stage strip with \"\(stages[index])\" highlighted; below, this stage's real data")
+        return StageFigure(stage, name: name, page: page, caption: caption, alt: alt, items: items)
     }
 }
 
@@ -27,7 +30,7 @@ extension StageRenderer {
         let t = trace(ids), L = config.layers, names = labels(ids), last = ids.count - 1
         let stages = [words("分词", "tokenize"), words("词嵌入", "embed"), words("+位置", "+position")]
             + (0..<L).map { words("块 \($0)", "block \($0)") } + [words("logits→选择", "logits→choice")]
-        let (frames, which) = try frameRange(p, defaultFrames: stages.count)
+        let (frames, which) = try frameRange(p, available: stages.count)
         func norm(_ name: String) -> Double { (t[name]!.row(last).reduce(0) { $0 + Double($1) * Double($1) }).squareRoot() }
         func heat(_ name: String, _ bar: String) -> Heatmap {
             Heatmap(values: rows(t[name]!), rowLabels: names, columnLabels: (0..<config.width).map(String.init), coloring: .diverging(),
@@ -41,7 +44,8 @@ extension StageRenderer {
             case 0:
                 content = TokenStrip(tokens: names, ids: ids)
                 detail = words("「\(request.prompt)」切成 \(ids.count) 个 token", "\"\(request.prompt)\" becomes \(ids.count) tokens")
-                caption = words("分词：\(ids.count) 个 token，id 为 \(ids.map(String.init).joined(separator: "、"))。", "Tokenize: \(ids.count) tokens with ids \(ids.map(String.init).joined(separator: ", ")).")
+                caption = words("分词：「\(request.prompt)」是 \(ids.count) 个 token，id 为 \(ids.map(String.init).joined(separator: "、"))。",
+                                "Tokenize: \"\(request.prompt)\" is \(ids.count) tokens with ids \(ids.map(String.init).joined(separator: ", ")).")
             case 1:
                 content = heat(TraceName.embed, "W_E")
                 detail = words("每个 id 取出 W_E 的一行（\(config.width) 维）", "each id reads one row of W_E (\(config.width) numbers)")

@@ -67,7 +67,8 @@ public struct LessonBuilder {
                 chapterJobs[language] = js
                 jobs += js.flatMap { $0.specs.map { RenderJob(spec: $0, language: language, images: true) } }
             }
-            let walkJobs = walkthroughJobs(config: config, languages: languages)
+            let counts = try walkthroughFrameCounts(config: config, languages: languages)
+            let walkJobs = walkthroughJobs(config: config, languages: languages, counts: counts)
             let drawn = try renderAll(jobs + walkJobs)
             var at = 0
             for language in languages {
@@ -79,7 +80,7 @@ public struct LessonBuilder {
                 report.bindings[language] = try finishLanguage(language, jobs: js, drawn: perChapter, languages: languages, config: config,
                                                                templates: templates[language]!, stage: stage)
             }
-            try finishWalkthroughs(config: config, languages: languages, drawn: Array(drawn[at...]), stage: stage)
+            try finishWalkthroughs(config: config, languages: languages, counts: counts, drawn: Array(drawn[at...]), stage: stage)
             let shown = outputDirectory.standardizedFileURL.lastPathComponent
             try OutputChecks.checkChapters(in: stage.staging, config: config, languages: languages, display: shown)
             try OutputChecks.checkLinks(in: stage.staging, display: shown)
@@ -261,18 +262,29 @@ public struct LessonBuilder {
 
     // MARK: Walkthroughs
 
+    /// The spec of frame `frame` of a walkthrough; `frames` from the config is only a cap.
+    func walkthroughSpec(_ walk: WalkthroughConfig, frame: Int) -> FigureSpec {
+        var parameters = walk.parameters.mapValues(\.text)
+        parameters["frame"] = String(frame)
+        parameters["frames"] = String(walk.frames)
+        return FigureSpec(fileStem: String(format: "%03d", frame), chapter: 0, id: walk.name, stage: FigureStage(rawValue: walk.stage)!,
+                          parameters: parameters, scenario: walk.scenario, caption: "", alt: "")
+    }
+
+    /// How many frames each walkthrough has for its prompt, as the figure source's stage decides from the data.
+    func walkthroughFrameCounts(config: LessonConfig, languages: [Language]) throws(UserError) -> [Int] {
+        var counts: [Int] = []
+        for walk in config.walkthroughs { counts.append(try figures.frameCount(walkthroughSpec(walk, frame: 1), language: languages[0])) }
+        return counts
+    }
+
     /// The frames of every walkthrough in every language; images only for the first language (frames are shared).
-    func walkthroughJobs(config: LessonConfig, languages: [Language]) -> [RenderJob] {
+    func walkthroughJobs(config: LessonConfig, languages: [Language], counts: [Int]) -> [RenderJob] {
         var jobs: [RenderJob] = []
-        for walk in config.walkthroughs {
+        for (walk, count) in zip(config.walkthroughs, counts) {
             for language in languages {
-                for frame in 1...walk.frames {
-                    var parameters = walk.parameters.mapValues(\.text)
-                    parameters["frame"] = String(frame)
-                    parameters["frames"] = String(walk.frames)
-                    let spec = FigureSpec(fileStem: String(format: "%03d", frame), chapter: 0, id: walk.name, stage: FigureStage(rawValue: walk.stage)!,
-                                          parameters: parameters, scenario: walk.scenario, caption: "", alt: "")
-                    jobs.append(RenderJob(spec: spec, language: language, images: language == languages[0]))
+                for frame in 1...count {
+                    jobs.append(RenderJob(spec: walkthroughSpec(walk, frame: frame), language: language, images: language == languages[0]))
                 }
             }
         }
@@ -280,12 +292,12 @@ public struct LessonBuilder {
     }
 
     /// Writes the walkthrough frames and READMEs from the drawn jobs of `walkthroughJobs`.
-    func finishWalkthroughs(config: LessonConfig, languages: [Language], drawn: [RenderedFigure], stage: StagedOutput) throws(UserError) {
+    func finishWalkthroughs(config: LessonConfig, languages: [Language], counts: [Int], drawn: [RenderedFigure], stage: StagedOutput) throws(UserError) {
         var i = 0
-        for walk in config.walkthroughs {
+        for (walk, count) in zip(config.walkthroughs, counts) {
             for language in languages {
                 var text = "# \(walk.title[language.rawValue]!)\n"
-                for frame in 1...walk.frames {
+                for frame in 1...count {
                     let number = String(format: "%03d", frame)
                     let figure = drawn[i]
                     i += 1
@@ -293,7 +305,7 @@ public struct LessonBuilder {
                         try stage.write(figure.png, to: "walkthroughs/\(walk.name)/\(number).png")
                         try stage.write(figure.svg, to: "walkthroughs/\(walk.name)/\(number).svg")
                     }
-                    text += "\n## \(frame) / \(walk.frames)\n\n![\(Markdown.alt(figure.alt))](\(number).png)\n\n\(Markdown.caption(figure.caption))\n"
+                    text += "\n## \(frame) / \(count)\n\n![\(Markdown.alt(figure.alt))](\(number).png)\n\n\(Markdown.caption(figure.caption))\n"
                 }
                 try stage.write(text, to: "walkthroughs/\(walk.name)/\(Walkthroughs.readmeName(language))")
             }
@@ -301,7 +313,9 @@ public struct LessonBuilder {
     }
 
     func buildWalkthroughs(config: LessonConfig, languages: [Language], stage: StagedOutput) throws(UserError) {
-        try finishWalkthroughs(config: config, languages: languages, drawn: try renderAll(walkthroughJobs(config: config, languages: languages)), stage: stage)
+        let counts = try walkthroughFrameCounts(config: config, languages: languages)
+        try finishWalkthroughs(config: config, languages: languages, counts: counts,
+                               drawn: try renderAll(walkthroughJobs(config: config, languages: languages, counts: counts)), stage: stage)
     }
 
     // MARK: Code references

@@ -8,14 +8,26 @@ enum Markdown {
         return "![\(Markdown.alt(alt))](\(file).png)\n\n" + "**\(label)** " + Markdown.caption(caption) + " ([SVG](\(file).svg))"
     }
 
-    /// Alt text on one line, without brackets that would end the image syntax.
+    /// Alt text on one line, without brackets that would end the image syntax, and with user text
+    /// (a prompt) that a markdown renderer would read as HTML escaped.
     static func alt(_ text: String) -> String {
-        text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")
+        literal(text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")"))
     }
 
-    /// A caption as one paragraph.
+    /// A caption as one paragraph, HTML-looking text escaped.
     static func caption(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        literal(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "))
+    }
+
+    /// `<`, `>` and `&` backslash-escaped (CommonMark), so `<img onerror=…>` or `&lt;` in a prompt stays
+    /// those characters instead of becoming a tag or an entity.
+    static func literal(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if c == "<" || c == ">" || c == "&" { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 
     /// Trailing spaces removed, runs of blank lines collapsed (outside code fences), one final newline,

@@ -95,7 +95,7 @@ public struct WalkthroughConfig: Codable, Sendable {
     public var stage: String
     /// The run the frames show.
     public var scenario: ScenarioConfig
-    /// Number of frames.
+    /// Upper bound on the number of frames; the stage decides the count from the prompt (e.g. one per query row).
     public var frames: Int
     /// Extra stage parameters.
     public var parameters: [String: ParameterValue]

@@ -50,12 +50,18 @@ public protocol FigureSource {
     func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure
     /// `render` may be called from several threads at once.
     var isThreadSafe: Bool { get }
+    /// How many frames a walkthrough has for its prompt (the data decides; `frames` in the spec only caps it).
+    func frameCount(_ walkthrough: FigureSpec, language: Language) throws(UserError) -> Int
 }
 
 extension FigureSource {
     /// By default, a full render.
     public func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure {
         try render(figure, language: language)
+    }
+    /// By default, the `frames` cap itself.
+    public func frameCount(_ walkthrough: FigureSpec, language: Language) throws(UserError) -> Int {
+        Int(walkthrough.parameters["frames"] ?? "") ?? 1
     }
     /// By default, one thread.
     public var isThreadSafe: Bool { false }

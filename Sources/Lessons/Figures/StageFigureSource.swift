@@ -102,6 +102,12 @@ public final class StageFigureSource: FigureSource, @unchecked Sendable {
                               alt: figure.alt.isEmpty ? drawn.alt : figure.alt)
     }
 
+    /// The frames the stage draws for this prompt (rendered once and cached for `render`).
+    public func frameCount(_ walkthrough: FigureSpec, language: Language) throws(UserError) -> Int {
+        do throws(UserError) { return try walkthroughFrames(walkthrough, language: language).count }
+        catch { throw UserError("walkthrough \(walkthrough.id): \(error.message)") }
+    }
+
     /// All frames of a walkthrough, rendered once per language and prompt.
     func walkthroughFrames(_ figure: FigureSpec, language: Language) throws(UserError) -> [StageFigure] {
         let key = "\(language.rawValue)|\(figure.id)|\(figure.scenario?.prompt ?? "")"
@@ -119,7 +125,7 @@ extension FigureStage {
     /// Stages that draw a decoding run (they take generation options).
     var isGeneration: Bool {
         switch self {
-        case .greedySteps, .beamTree, .temperature, .topKTopP, .generationFrame, .generationStep, .repetition: true
+        case .greedySteps, .beamTree, .temperature, .topKTopP, .generationFrame, .generationStep, .wholeStep, .repetition: true
         default: false
         }
     }

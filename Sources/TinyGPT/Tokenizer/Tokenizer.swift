@@ -136,28 +136,76 @@ public struct Tokenizer: Sendable, Equatable {
     /// right, until no adjacent pair has a merge: the same order training applied them in.
     func applyMerges(to start: [Int]) -> [Int] {
         var ids = start
-        while ids.count >= 2 {
-            var bestRank = Int.max
-            for i in 0..<(ids.count - 1) {
-                if let rank = mergeRanks[Self.pairKey(ids[i], ids[i + 1])], rank < bestRank { bestRank = rank }
-            }
-            if bestRank == Int.max { break }
-            let m = merges[bestRank]
-            var merged: [Int] = []
-            merged.reserveCapacity(ids.count)
-            var i = 0
-            while i < ids.count {
-                if i + 1 < ids.count, ids[i] == m.left, ids[i + 1] == m.right {
-                    merged.append(m.result)
-                    i += 2
-                } else {
-                    merged.append(ids[i])
-                    i += 1
-                }
-            }
-            ids = merged
-        }
+        while let rank = lowestMergeRank(in: ids) { ids = apply(merges[rank], to: ids).ids }
         return ids
+    }
+
+    /// The lowest rank of a merge some adjacent pair of `ids` has, if any.
+    func lowestMergeRank(in ids: [Int]) -> Int? {
+        guard ids.count >= 2 else { return nil }
+        var bestRank = Int.max
+        for i in 0..<(ids.count - 1) {
+            if let rank = mergeRanks[Self.pairKey(ids[i], ids[i + 1])], rank < bestRank { bestRank = rank }
+        }
+        return bestRank == Int.max ? nil : bestRank
+    }
+
+    /// `ids` with every occurrence of `m`'s pair, left to right, replaced by its result; `at` holds
+    /// the indices (in the new ids) of the merged tokens.
+    func apply(_ m: Merge, to ids: [Int]) -> (ids: [Int], at: [Int]) {
+        var merged: [Int] = [], at: [Int] = []
+        merged.reserveCapacity(ids.count)
+        var i = 0
+        while i < ids.count {
+            if i + 1 < ids.count, ids[i] == m.left, ids[i + 1] == m.right {
+                at.append(merged.count)
+                merged.append(m.result)
+                i += 2
+            } else {
+                merged.append(ids[i])
+                i += 1
+            }
+        }
+        return (merged, at)
+    }
+
+    /// One merge of ``mergeSteps(_:)``: the rank applied and the whole text's ids after it.
+    public struct MergeStep: Sendable, Equatable {
+        /// Index of the merge in ``Tokenizer/merges`` (0 = learned first).
+        public var rank: Int
+        /// The pair merged and the token it became.
+        public var merge: Merge
+        /// The ids of the whole text after this merge.
+        public var ids: [Int]
+        /// Indices into `ids` of the tokens this merge made (one per occurrence).
+        public var merged: [Int]
+    }
+
+    /// How `encode` builds the ids of `text`, one merge at a time: the ids before any merge
+    /// (characters, bytes for characters without a token) and then, lowest rank first, each
+    /// merge applied to every chunk that has its pair. Chunks are merged independently, and a
+    /// merge only ever creates pairs of higher rank, so applying each rank to all chunks at once
+    /// gives per chunk exactly `encode`'s order; the last step's ids equal `encode(text)`.
+    ///
+    ///     let (start, steps) = tok.mergeSteps("学习")   // start: 学, 习; steps[0].ids: 学习
+    public func mergeSteps(_ text: String) -> (start: [Int], steps: [MergeStep]) {
+        let scalars = Array(text.unicodeScalars)
+        var chunks = Pretokenizer.split(scalars).map { c -> [Int] in
+            c.kind == .endOfText ? [endOfTextID] : initialIDs(Array(scalars[c.range]))
+        }
+        let start = chunks.flatMap { $0 }
+        var steps: [MergeStep] = []
+        while let rank = chunks.compactMap({ lowestMergeRank(in: $0) }).min() {
+            var ids: [Int] = [], at: [Int] = []
+            for i in chunks.indices {
+                let (merged, made) = apply(merges[rank], to: chunks[i])
+                at += made.map { $0 + ids.count }
+                ids += merged
+                chunks[i] = merged
+            }
+            steps.append(MergeStep(rank: rank, merge: merges[rank], ids: ids, merged: at))
+        }
+        return (start, steps)
     }
 
     // MARK: Decoding
