@@ -1,6 +1,6 @@
 import TinyGPT
 
-// A walkthrough of `embeddingForward` (Sources/TinyGPT/Kernels/Embedding.swift) one token per
+// A walkthrough of `embeddingForward` (Sources/Kernels/Embedding.swift) one token per
 // frame: its row of W_E looked up, the row of W_pos for its position added, and the sum that enters
 // block 0 (the trace's hook_embed + hook_pos_embed = blocks.0.hook_resid_pre).
 

@@ -1,7 +1,7 @@
 import Foundation
 import TinyGPT
 
-// A walkthrough of the softmax in `attentionForward` (Sources/TinyGPT/Kernels/Attention.swift) for
+// A walkthrough of the softmax in `attentionForward` (Sources/Kernels/Attention.swift) for
 // one query row of one head: raw scores q·k/√d → masked scores → exponentials minus the maximum →
 // normalised weights, one stage per frame, each with the real numbers.
 
