@@ -146,6 +146,12 @@ def presenter_checks(driver, site, relative):
     driver.refresh()
     visible = [f.get_attribute("id") for f in driver.find_elements(By.CSS_SELECTOR, ".frame") if f.is_displayed()]
     check(visible == ["3"], f"{relative}: reloading #3 shows {visible}")
+    # The shown frame fills the screen: not scrolled to, inside the window, its image at least half as wide.
+    box = driver.execute_script("""var f = document.querySelector('.frame.current'), r = f.getBoundingClientRect(),
+        i = f.querySelector('img').getBoundingClientRect();
+        return [window.scrollY, r.top, r.bottom, window.innerHeight, i.width, window.innerWidth];""")
+    check(box[0] == 0 and box[1] >= 0 and box[2] <= box[3] + 1, f"{relative}: frame 3 is not inside the window (scrollY, top, bottom, height = {box[:4]})")
+    check(box[4] >= 0.5 * box[5], f"{relative}: frame 3's image is {box[4]:.0f} px of a {box[5]} px window")
     body = driver.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.END)
     n = len(frames)

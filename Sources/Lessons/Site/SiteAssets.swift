@@ -61,7 +61,7 @@ enum SiteAssets {
     .cards .num{display:block;font-size:.8rem;color:var(--muted)}
     .walks li{margin:.2rem 0}
     .count{color:var(--muted);font-size:.9rem}
-    .keys{color:var(--muted);font-size:.85rem}
+    .keys{display:none;color:var(--muted);font-size:.85rem}
     body.presenter main{max-width:none;padding:0}
     .counter{font-variant-numeric:tabular-nums;font-weight:600}
     .present-only{display:none}
@@ -73,10 +73,16 @@ enum SiteAssets {
     .frame .frame-no{font-weight:600;color:var(--muted);margin:0 0 .4rem}
     .frame .frame-links{font-size:.85rem;color:var(--muted)}
     @media (max-width:60rem),(max-aspect-ratio:4/3){.frame{grid-template-columns:minmax(0,1fr)}.frame img{max-height:calc(100vh - 13rem)}.frame .text{font-size:1.05rem}}
-    .js-present body.presenter{overflow:hidden}
+    .js-present body.presenter{height:100vh;overflow:hidden;display:flex;flex-direction:column}
+    .js-present body.presenter main{flex:1;min-height:0;display:flex;flex-direction:column}
+    .js-present .present-title{font-size:1.05rem;line-height:1.3;margin:.4rem 1.5rem 0}
+    .js-present .keys{display:block;margin:0 1.5rem;font-size:.8rem}
+    @media (max-width:40rem){.js-present .keys{display:none}}
     .js-present .frame{display:none}
-    .js-present .frame.current{display:grid;height:calc(100vh - 3rem);border:0}
-    @media (max-width:60rem),(max-aspect-ratio:4/3){.js-present body.presenter{overflow:auto}.js-present .frame.current{height:auto;min-height:calc(100vh - 3rem);align-content:start}}
+    .js-present .frame.current{display:grid;flex:1;min-height:0;grid-template-rows:minmax(0,1fr);border:0}
+    .js-present .frame.current .frame-img{height:100%;min-height:0}
+    .js-present .frame.current img{max-height:100%}
+    @media (max-width:60rem),(max-aspect-ratio:4/3){.js-present body.presenter{height:auto;overflow:auto;display:block}.js-present .frame.current{grid-template-rows:auto;min-height:calc(100vh - 3rem);align-content:start}.js-present .frame.current .frame-img{height:auto}.js-present .frame.current img{max-height:calc(100vh - 13rem)}}
     @media print{
     :root{--fg:#000;--bg:#fff;--muted:#333;--line:#999;--soft:#f2f2f2;--link:#000}
     .site-nav,details.embed,.snippet,.present-only,.keys{display:none!important}
@@ -140,6 +146,8 @@ enum SiteAssets {
           current = k;
           frames[k - 1].classList.add("current");
           if (counter) counter.textContent = k + " / " + n;
+          // The fragment names the frame's section, which the browser scrolls to; one frame is shown, so start at the top.
+          window.scrollTo(0, 0);
           if (write && location.hash !== "#" + k) {
             try { history.replaceState(null, "", "#" + k); } catch (e) { location.replace("#" + k); }
           }
@@ -170,6 +178,8 @@ enum SiteAssets {
         var imgs = doc.querySelectorAll(".frame img");
         for (var j = 0; j < imgs.length; j++) imgs[j].addEventListener("click", function () { show(current + 1, true); });
         show(fromHash(), location.hash !== "");
+        // The browser scrolls to the fragment's section once the page has loaded: undo that too.
+        window.addEventListener("load", function () { setTimeout(function () { window.scrollTo(0, 0); }, 0); });
       }
 
       typeset();
