@@ -25,7 +25,9 @@ import Figures
         #expect(readme.components(separatedBy: "\n## ").count - 1 == n)
         #expect(readme.contains("## \(n) / \(n)\n") && !readme.contains("## \(n + 1) /"))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }.sorted()
-        #expect(files == (1...n).map { String(format: "%03d.png", $0) })
+        // Each language's frames carry their own labels: 001.png (zh), 001.en.png (en).
+        #expect(files == (1...n).flatMap { [String(format: "%03d.en.png", $0), String(format: "%03d.png", $0)] })
+        #expect(readme.contains("](001.en.png)") && !readme.contains("](001.png)"))
     }
 
     /// A prompt that looks like HTML: the READMEs escape it (no raw tag for a markdown renderer), every

@@ -65,7 +65,7 @@ public struct LessonBuilder {
             for language in languages {
                 let js = try self.chapterJobs(language, languages: languages, config: config, values: values, templates: templates[language]!)
                 chapterJobs[language] = js
-                jobs += js.flatMap { $0.specs.map { RenderJob(spec: $0, language: language, images: true) } }
+                jobs += js.flatMap { $0.specs.map { RenderJob(spec: $0, language: language) } }
             }
             let counts = try walkthroughFrameCounts(config: config, languages: languages)
             let walkJobs = walkthroughJobs(config: config, languages: languages, counts: counts)
@@ -214,8 +214,8 @@ public struct LessonBuilder {
         return (a + b).filter { seen.insert($0.key).inserted }
     }
 
-    /// One figure to draw: with images, or only its caption and alt text (walkthrough frames of a second language).
-    struct RenderJob { var spec: FigureSpec; var language: Language; var images: Bool }
+    /// One figure to draw, in one language.
+    struct RenderJob { var spec: FigureSpec; var language: Language }
 
     /// Draws every job, on `threads` threads when the figure source allows it; the result is in job order
     /// (and so independent of scheduling). The first failing job, in job order, is the error.
@@ -225,8 +225,7 @@ public struct LessonBuilder {
         nonisolated(unsafe) let work: (Int) -> Void = { i in
             let job = jobs[i]
             do throws(UserError) {
-                results.set(i, .success(job.images ? try source.render(job.spec, language: job.language)
-                                                   : try source.renderText(job.spec, language: job.language)))
+                results.set(i, .success(try source.render(job.spec, language: job.language)))
             } catch { results.set(i, .failure(error)) }
         }
         if threads > 1 && source.isThreadSafe {
@@ -278,13 +277,13 @@ public struct LessonBuilder {
         return counts
     }
 
-    /// The frames of every walkthrough in every language; images only for the first language (frames are shared).
+    /// The frames of every walkthrough in every language, each drawn with its own language's labels.
     func walkthroughJobs(config: LessonConfig, languages: [Language], counts: [Int]) -> [RenderJob] {
         var jobs: [RenderJob] = []
         for (walk, count) in zip(config.walkthroughs, counts) {
             for language in languages {
                 for frame in 1...count {
-                    jobs.append(RenderJob(spec: walkthroughSpec(walk, frame: frame), language: language, images: language == languages[0]))
+                    jobs.append(RenderJob(spec: walkthroughSpec(walk, frame: frame), language: language))
                 }
             }
         }
@@ -298,14 +297,12 @@ public struct LessonBuilder {
             for language in languages {
                 var text = "# \(walk.title[language.rawValue]!)\n"
                 for frame in 1...count {
-                    let number = String(format: "%03d", frame)
+                    let stem = Walkthroughs.frameStem(frame, language)
                     let figure = drawn[i]
                     i += 1
-                    if language == languages[0] {
-                        try stage.write(figure.png, to: "walkthroughs/\(walk.name)/\(number).png")
-                        try stage.write(figure.svg, to: "walkthroughs/\(walk.name)/\(number).svg")
-                    }
-                    text += "\n## \(frame) / \(count)\n\n![\(Markdown.alt(figure.alt))](\(number).png)\n\n\(Markdown.caption(figure.caption))\n"
+                    try stage.write(figure.png, to: "walkthroughs/\(walk.name)/\(stem).png")
+                    try stage.write(figure.svg, to: "walkthroughs/\(walk.name)/\(stem).svg")
+                    text += "\n## \(frame) / \(count)\n\n![\(Markdown.alt(figure.alt))](\(stem).png)\n\n\(Markdown.caption(figure.caption))\n"
                 }
                 try stage.write(text, to: "walkthroughs/\(walk.name)/\(Walkthroughs.readmeName(language))")
             }

@@ -52,4 +52,10 @@ enum Walkthroughs {
     static func readmeName(_ language: Language) -> String {
         language == .zh ? "README.md" : "README.\(language.rawValue).md"
     }
+
+    /// Frame `frame`'s file name without extension: `003` for zh, `003.en` for English (each
+    /// language's frames carry their own labels).
+    static func frameStem(_ frame: Int, _ language: Language) -> String {
+        String(format: "%03d", frame) + (language == .zh ? "" : ".\(language.rawValue)")
+    }
 }

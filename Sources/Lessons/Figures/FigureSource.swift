@@ -45,9 +45,6 @@ public struct RenderedFigure: Sendable {
 public protocol FigureSource {
     /// Draws one figure or walkthrough frame in one language.
     func render(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure
-    /// Only the caption and alt text of a figure (the images may be left empty): for walkthrough
-    /// frames whose images another language already wrote.
-    func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure
     /// `render` may be called from several threads at once.
     var isThreadSafe: Bool { get }
     /// How many frames a walkthrough has for its prompt (the data decides; `frames` in the spec only caps it).
@@ -55,10 +52,6 @@ public protocol FigureSource {
 }
 
 extension FigureSource {
-    /// By default, a full render.
-    public func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure {
-        try render(figure, language: language)
-    }
     /// By default, the `frames` cap itself.
     public func frameCount(_ walkthrough: FigureSpec, language: Language) throws(UserError) -> Int {
         Int(walkthrough.parameters["frames"] ?? "") ?? 1

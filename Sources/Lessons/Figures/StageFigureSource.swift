@@ -67,15 +67,6 @@ public final class StageFigureSource: FigureSource, @unchecked Sendable {
 
     /// Draws one figure or walkthrough frame.
     public func render(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure {
-        try draw(figure, language: language, images: true)
-    }
-
-    /// Caption and alt text only (no PNG/SVG encoding).
-    public func renderText(_ figure: FigureSpec, language: Language) throws(UserError) -> RenderedFigure {
-        try draw(figure, language: language, images: false)
-    }
-
-    func draw(_ figure: FigureSpec, language: Language, images: Bool) throws(UserError) -> RenderedFigure {
         let what = figure.chapter == 0 ? "walkthrough \(figure.id)" : "chapter \(figure.chapter): figure \"\(figure.id)\""
         let drawn: StageFigure
         do throws(UserError) {
@@ -93,11 +84,11 @@ public final class StageFigureSource: FigureSource, @unchecked Sendable {
                 drawn = first
             }
         } catch { throw UserError("\(what): \(error.message)") }
-        var png = Data(), svg = Data()
-        if images { do {
+        let png: Data, svg: Data
+        do {
             png = try drawn.drawing.png(scale: pngScale)
             svg = try drawn.drawing.svg()
-        } catch { throw UserError("\(what): cannot be drawn (\(error))") } }
+        } catch { throw UserError("\(what): cannot be drawn (\(error))") }
         return RenderedFigure(png: png, svg: svg, caption: figure.caption.isEmpty ? drawn.caption : figure.caption,
                               alt: figure.alt.isEmpty ? drawn.alt : figure.alt)
     }
