@@ -117,6 +117,18 @@ import Testing
 
     // MARK: top-k and top-p
 
+    @Test func repeatedSpanFindsTightLoopsAndScatteredRepeats() {
+        // A loop: [1, 2, 3] three times back to back after the prompt [9].
+        #expect(RepeatedSpan.find(prompt: [9], output: [1, 2, 3, 1, 2, 3, 1, 2, 3])
+                == RepeatedSpan(span: [1, 2, 3], starts: [1, 4, 7], backToBack: true))
+        // One token repeated four times is a loop too (≥ 3 repeats).
+        #expect(RepeatedSpan.find(prompt: [], output: [4, 5, 5, 5, 5]) == RepeatedSpan(span: [5], starts: [1, 2, 3, 4], backToBack: true))
+        // A 3-token span written again with other text between: every occurrence, prompt included.
+        #expect(RepeatedSpan.find(prompt: [7, 8, 9], output: [1, 7, 8, 9, 2, 3, 7, 8, 9])
+                == RepeatedSpan(span: [7, 8, 9], starts: [0, 4, 9], backToBack: false))
+        #expect(RepeatedSpan.find(prompt: [1], output: [2, 3, 4, 5]) == nil)
+    }
+
     @Test func greedyArgmaxIsTheFirstOfTheOrderTiesIncluded() {
         var g = SplitMix64(seed: 7)
         for trial in 0..<200 {

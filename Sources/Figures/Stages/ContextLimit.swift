@@ -30,6 +30,14 @@ extension StageFigures {
 extension StageRenderer {
     func contextLimitFigure(_ request: StageRequest) throws(UserError) -> StageFigure {
         let T = config.contextLength
+        let norms = model.tensor("wpe.weight").map { t in (0..<T).map { (t.row($0).reduce(0) { $0 + Double($1) * Double($1) }).squareRoot() } } ?? []
+        if let given = request.window {
+            // A real text (a held-out document), as long as it is.
+            guard given.allSatisfy({ (0..<config.vocabSize).contains($0) }) else {
+                throw UserError("stage \(FigureStage.contextLimit.rawValue): window token ids must be in 0..<\(config.vocabSize)")
+            }
+            return StageFigures.contextLimit(tokens: labels(given), context: T, positionNorms: norms, theme: theme, words: words)
+        }
         // The prompt (or a default) continued greedily past the context, end-of-text ignored.
         let start = request.prompt.isEmpty ? [bundle.tokenizer.endOfTextID] : try generationPromptIDs(request)
         var ids = start
@@ -44,7 +52,6 @@ extension StageRenderer {
                 logits = model.nextTokenLogits(Array(ids.suffix(T)))
             }
         }
-        let norms = model.tensor("wpe.weight").map { t in (0..<T).map { (t.row($0).reduce(0) { $0 + Double($1) * Double($1) }).squareRoot() } } ?? []
         return StageFigures.contextLimit(tokens: labels(ids), context: T, positionNorms: norms, theme: theme, words: words)
     }
 }

@@ -19,7 +19,8 @@ public struct StageRequest: Sendable {
     /// `UserError` that lists what is allowed.
     public var parameters: [String: String]
     /// A real training window (token ids: inputs followed by the last target) for
-    /// `trainingWindow`, `crossEntropy` and `gradientFlow`; `nil` uses the prompt's tokens.
+    /// `trainingWindow`, `crossEntropy` and `gradientFlow`, or a real text for `contextLimit`;
+    /// `nil` uses the prompt's tokens (for `contextLimit`, the prompt continued past the context).
     public var window: [Int]?
 
     /// Creates a request.

@@ -86,38 +86,14 @@ extension EngineRun {
         let rs = try c.scenario("repeat"), fs = try c.scenario("fact")
         let greedy = try probe.generate(rs, what: c.what, stopAtEnd: false)
         let text = probe.continuation(rs, greedy)
-        // A tight loop if there is one (≥ 3 back-to-back repeats, or 2 of a span of ≥ 3 tokens); otherwise the
-        // decoder's own repetition flag: the first span of ≥ 3 tokens the output writes a second time.
-        var loop: Chapter12Values.Loop? = nil
-        if let l = Self.longestLoop(greedy.ids), l.repeats >= 3 || l.period >= 3 {
-            loop = .init(text: text, span: Format.code(bundle.tokenizer.decode(Array(greedy.ids[l.start..<(l.start + l.period)]))),
-                         period: l.period, repeats: l.repeats, backToBack: true)
-        } else if let flag = greedy.repetition {
-            let seq = greedy.promptIDs + greedy.ids, n = flag.ngram.count
-            let count = (0...(seq.count - n)).filter { Array(seq[$0..<($0 + n)]) == flag.ngram }.count
-            loop = .init(text: text, span: Format.code(bundle.tokenizer.decode(flag.ngram)), period: n, repeats: count, backToBack: false)
+        let loop = RepeatedSpan.find(prompt: greedy.promptIDs, output: greedy.ids).map { r in
+            Chapter12Values.Loop(text: text, span: Format.code(bundle.tokenizer.decode(r.span)), period: r.span.count,
+                                 repeats: r.starts.count, backToBack: r.backToBack)
         }
         let T = bundle.model.config.contextLength
-        let documents = training.validation.split(separator: probe.eot).map(\.count)
-        let longest = documents.max() ?? 0
+        let longest = training.longestValidationDocument(endOfText: probe.eot).count
         return Chapter12Values(greedyText: text, loop: loop, contextLength: T, longPromptTokens: longest, droppedTokens: max(0, longest - T),
                                hallucination: probe.continuation(fs, try probe.generate(fs, what: c.what)))
-    }
-
-    /// The repeating span that covers the most tokens of `ids` back to back (at least 2 repeats, period ≤ 16).
-    static func longestLoop(_ ids: [Int]) -> (start: Int, period: Int, repeats: Int)? {
-        var best: (start: Int, period: Int, repeats: Int)? = nil
-        for p in 1...16 where 2 * p <= ids.count {
-            var run = 0
-            for i in p..<ids.count {
-                run = ids[i] == ids[i - p] ? run + 1 : 0
-                let repeats = (run + p) / p
-                if repeats >= 2, repeats * p > (best.map { $0.repeats * $0.period } ?? 0) {
-                    best = (i - run - p + 1, p, repeats)
-                }
-            }
-        }
-        return best
     }
 
     /// Ch. 13: GPT-3's published 175 billion parameters against ours.
@@ -130,5 +106,13 @@ extension EngineRun {
         let s = try c.scenario("prompt")
         let ids = try probe.ids(s, what: c.what)
         return Chapter14Values(prompt: Format.code(s.prompt), tokens: ids.count, chosen: probe.distribution(prompt: s.prompt, ids: ids, k: 1).top1)
+    }
+}
+
+extension TrainingRecord {
+    /// The longest held-out document (tokens between `<|endoftext|>`s): chapter 12's text counts it
+    /// and its context figure draws it.
+    public func longestValidationDocument(endOfText: Int) -> [Int] {
+        validation.split(separator: endOfText).max { $0.count < $1.count }.map(Array.init) ?? []
     }
 }
