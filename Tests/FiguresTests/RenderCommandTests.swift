@@ -44,7 +44,7 @@ struct RenderCommandTests {
     }
 
     @Test(arguments: [
-        (["--stage", "attention"], "--stage \"attention\" is not known: allowed all, nextTokenBars"),
+        (["--stage", "attention"], "--stage \"attention\" is not known: allowed all, next-token-bars, training-window"),
         (["--format", "png,gif"], "--format \"gif\" is not known: allowed png, svg, pdf"),
         (["--theme", "neon"], "--theme \"neon\" is not known: allowed light, dark, print"),
         (["--stage", "attentionScores", "--param", "layer=7"], "parameter layer = \"7\" is not valid: allowed an integer in 0...3"),
@@ -81,5 +81,20 @@ struct RenderCommandTests {
         }
         let experiment = try run(["render", "我爱", "--stage", "scalingLaw", "--model", bare.path, "--out", dir.appendingPathComponent("s").path])
         #expect(experiment.status == 2 && experiment.stderr.contains("scaling.json is missing: make it with `gptx experiment scaling`"))
+    }
+
+    /// `--stage` takes kebab-case like every other CLI value, and the camelCase names as aliases;
+    /// `--help` lists the kebab-case names.
+    @Test func kebabCaseStageNamesAndAliases() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["render", "我爱", "--stage", "next-token-bars,maskMatrix,embedding-pca,top-k-top-p", "--format", "svg",
+                         "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(files == ["embeddingPCA.svg", "figures.json", "maskMatrix.svg", "nextTokenBars.svg", "topKTopP.svg"])
+        let help = try run(["render", "--help"])
+        #expect(help.stdout.contains("next-token-bars, training-window"), "\(help.stdout)")
+        #expect(help.stdout.contains("embedding-pca") && !help.stdout.contains("embeddingPCA,"))
     }
 }

@@ -54,7 +54,7 @@ private final class ResultSlots: @unchecked Sendable {
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw stage figures of a real run of the model as PNG/SVG/PDF, with figures.json (captions, alt text).",
-        discussion: "Stages: \(FigureStage.allCases.map(\.rawValue).joined(separator: ", ")); or all.")
+        discussion: "Stages: \(FigureStage.allCases.map(\.cliName).joined(separator: ", ")); or all. The camelCase names (nextTokenBars) are accepted too.")
 
     @Argument(help: "The prompt.")
     var prompt: String
@@ -132,8 +132,8 @@ struct RenderJob {
         if text == "all" { return FigureStage.allCases }
         var out: [FigureStage] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let s = FigureStage(rawValue: part) else {
-                throw UserError("--stage \"\(part)\" is not known: allowed all, \(FigureStage.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let s = FigureStage(name: part) else {
+                throw UserError("--stage \"\(part)\" is not known: allowed all, \(FigureStage.allCases.map(\.cliName).joined(separator: ", "))")
             }
             if !out.contains(s) { out.append(s) }
         }
