@@ -22,6 +22,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case tokenTrip, maskedAttentionStep, multiHeadStep, generationStep
     // Added with the renderer (issue 4): the prompt as tokens, and the residual stream's norms.
     case tokenization, residualStream
+    // Added with issue 10: what each depth would predict, the key/value cache, the MLP's neurons.
+    case logitLens
 
     /// The name on the command line: kebab-case like every other CLI value
     /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
@@ -91,6 +93,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: ["layer", "head"]
         case .tokenization: []
         case .residualStream: []
+        case .logitLens: ["topK"]
         }
     }
 }

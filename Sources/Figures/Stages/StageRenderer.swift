@@ -55,6 +55,7 @@ public final class StageRenderer {
         case .ropeRotation: return [try ropeRotationFigure(request, p)]
         case .blockSteps: return [try blockStepsFigure(request, p)]
         case .residualStream: return [try residualStreamFigure(request)]
+        case .logitLens: return [try logitLensFigure(request, p)]
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]

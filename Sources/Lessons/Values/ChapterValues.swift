@@ -199,11 +199,42 @@ public struct Chapter3Values {
     public var learned: Bool
     public var sinusoidal: Bool
     public var rope: Bool
+    /// The logit lens at the prompt's last position (`LogitLens`, the same numbers as the `logitLens` figure).
+    public struct Lens {
+        public struct Depth {
+            /// 0 = the embedding, l + 1 = after block l.
+            public var depth: Int
+            public var isEmbedding: Bool
+            /// The block this depth follows (depth − 1; 0 for the embedding).
+            public var block: Int
+            /// Top-1 token there and its probability.
+            public var token: String
+            public var prob: String
+            public init(depth: Int, token: String, prob: String) {
+                self.depth = depth; isEmbedding = depth == 0; block = max(0, depth - 1); self.token = token; self.prob = prob }
+        }
+        /// The last prompt token (the position read out).
+        public var last: String
+        public var depths: [Depth]
+        /// The model's own top-1 (the last depth).
+        public var final: Depth
+        /// The first depth from which the top-1 is the final one for good.
+        public var settled: Depth
+        /// The top-1 only becomes the final one after the last block.
+        public var settledLast: Bool
+        /// The embedding's top-1 is the input token itself (the unembedding is tied to the embedding).
+        public var embeddingEchoes: Bool
+        public init(last: String, depths: [Depth], settled: Int, embeddingEchoes: Bool) {
+            self.last = last; self.depths = depths; final = depths[depths.count - 1]; self.settled = depths[settled]
+            settledLast = settled == depths.count - 1; self.embeddingEchoes = embeddingEchoes }
+    }
     public var ropeExample: Rope
     public var block: Block
-    public init(prompt: String, rows: [EmbeddingRow], learned: Bool, sinusoidal: Bool, rope: Bool, ropeExample: Rope, block: Block) {
+    public var lens: Lens
+    public init(prompt: String, rows: [EmbeddingRow], learned: Bool, sinusoidal: Bool, rope: Bool, ropeExample: Rope, block: Block,
+                lens: Lens) {
         self.prompt = prompt; self.rows = rows; self.learned = learned; self.sinusoidal = sinusoidal; self.rope = rope
-        self.ropeExample = ropeExample; self.block = block }
+        self.ropeExample = ropeExample; self.block = block; self.lens = lens }
 }
 
 /// Ch. 4: next-token distribution, code continuation, chain rule, embedding geometry.

@@ -79,8 +79,16 @@ extension EngineRun {
                                          mlpOut: mlpOut, residOut: meanNorm(TraceName.residPost(layer: layer)),
                                          mlpDominates: Double(mlpOut)! > Double(residIn)!)
         let p = model.config.positional
+        // The same lens the `logitLens` figure draws, read at the last position.
+        let lens = LogitLens(model: model, trace: trace), last = ids.count - 1
+        let depths = (0..<lens.depths).map { d in
+            let top = lens.top(1, depth: d, position: last)[0]
+            return Chapter3Values.Lens.Depth(depth: d, token: probe.show(top.id), prob: Format.prob(top.probability))
+        }
+        let lensValues = Chapter3Values.Lens(last: probe.show(ids[last]), depths: depths, settled: lens.settledDepth(position: last),
+                                             embeddingEchoes: lens.top(1, depth: 0, position: last)[0].id == ids[last])
         return Chapter3Values(prompt: Format.code(s.prompt), rows: rows, learned: p == .learned, sinusoidal: p == .sinusoidal, rope: p == .rope,
-                              ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block)
+                              ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block, lens: lensValues)
     }
 
     /// The primer's illustrative next words after 我今天很, with its made-up probabilities.
