@@ -11,6 +11,7 @@ struct FakeRun: LessonRun {
     func tokenCount(_ prompt: String) throws(UserError) -> Int { prompt.count }
 
     func values(config: LessonConfig) throws(UserError) -> RunValues {
+        let fakeConfig = GPTConfig(vocabSize: 512, contextLength: 64, layers: 2, heads: 4, width: 64)
         func tp(_ r: Int) -> TokenProb { TokenProb(rank: r, token: Format.code("t\(r)"), id: r, prob: Format.prob(0.5 / Double(r)), percent: Format.percent(0.5 / Double(r))) }
         let dist = Distribution(prompt: Format.code("今天天气"), top: (1...3).map(tp), top1: tp(1), k: 3, topMass: Format.percent(0.9))
         let cont = Continuation(prompt: Format.code("p"), continuation: Format.code("q"), block: Format.block("p q"), newTokens: 2)
@@ -40,7 +41,9 @@ struct FakeRun: LessonRun {
             ch7: Chapter7Values(prompt: Format.code("人工智能是"), greedy: .init(text: cont, steps: [step]),
                                 beam: .init(width: 3, text: cont, logProb: "−3.0", greedyLogProb: "−3.5", tokens: 2, greedyTokens: 2, beatGreedy: true, sameAsGreedy: false),
                                 temperatures: [.init(t: "0.5", top1: Format.code("a"), top1Prob: "0.9", entropy: "0.2")], topK: cut, topP: cut,
-                                sample: .init(temperature: "0.8", seed: "7", text: cont)),
+                                sample: .init(temperature: "0.8", seed: "7", text: cont),
+                                cache: .init(promptTokens: 2, steps: DecodingCost.steps(fakeConfig, promptLength: 2, generated: 2),
+                                             rowCost: DecodingCost.row(fakeConfig, position: 0))),
             ch8: Chapter8Values(sequences: 4, length: 8, positions: [.init(position: 0, target: Format.code("爱"), prob: "0.2", loss: "1.6")], meanLoss: "2.0",
                                 parallelMaxDiff: Format.scientific(1e-6), peakLR: "0.003", clip: "1.0", clippedShare: "5.0%", steps: 100),
             ch9: Chapter9Values(length: 6, causalVisible: 21, bidirectionalVisible: 36, causalShare: Format.percent(21.0 / 36.0)),

@@ -23,7 +23,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
     // Added with the renderer (issue 4): the prompt as tokens, and the residual stream's norms.
     case tokenization, residualStream
     // Added with issue 10: what each depth would predict, the key/value cache, the MLP's neurons.
-    case logitLens
+    case logitLens, kvCache, kvCacheStep
 
     /// The name on the command line: kebab-case like every other CLI value
     /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
@@ -50,7 +50,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
     /// Walkthrough stages draw one frame per call (`frame` = 1…`frames`); without `frame`, all.
     public var isWalkthrough: Bool {
         switch self {
-        case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: true
+        case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .kvCacheStep: true
         default: false
         }
     }
@@ -94,6 +94,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .tokenization: []
         case .residualStream: []
         case .logitLens: ["topK"]
+        case .kvCache: ["layer"]
+        case .kvCacheStep: ["layer", "head"]
         }
     }
 }

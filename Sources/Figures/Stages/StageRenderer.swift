@@ -56,6 +56,8 @@ public final class StageRenderer {
         case .blockSteps: return [try blockStepsFigure(request, p)]
         case .residualStream: return [try residualStreamFigure(request)]
         case .logitLens: return [try logitLensFigure(request, p)]
+        case .kvCache: return [try kvCacheFigure(request, p)]
+        case .kvCacheStep: return try kvCacheFrames(request, p)
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]

@@ -407,9 +407,41 @@ public struct Chapter7Values {
     public var topK: Cut
     public var topP: Cut
     public var sample: Sample
-    public init(prompt: String, greedy: Greedy, beam: Beam, temperatures: [TemperatureRow], topK: Cut, topP: Cut, sample: Sample) {
+    /// The key/value cache over the greedy run (`DecodingCost`, the same numbers as the `kvCache` figure).
+    public struct Cache {
+        public struct Step {
+            public var step: Int
+            /// Tokens read, rows reused from the cache, rows computed new.
+            public var length: Int
+            public var reused: Int
+            public var new: Int
+            /// Multiply-adds with and without the cache, grouped (`265,728`).
+            public var cached: String
+            public var uncached: String
+            public init(_ s: DecodingCost.Step) {
+                step = s.step; length = s.length; reused = s.reusedRows.count; new = s.newRows.count
+                cached = Format.grouped(s.cached); uncached = Format.grouped(s.uncached) }
+        }
+        public var promptTokens: Int
+        public var steps: [Step]
+        public var stepCount: Int
+        public var last: Step
+        /// Multiply-adds of one row at position 0 (the O(C²) part every new token pays).
+        public var rowCost: String
+        public var cachedTotal: String
+        public var uncachedTotal: String
+        /// uncachedTotal / cachedTotal.
+        public var ratio: String
+        public init(promptTokens: Int, steps: [DecodingCost.Step], rowCost: Int) {
+            self.promptTokens = promptTokens; self.steps = steps.map(Step.init); stepCount = steps.count; last = Step(steps[steps.count - 1])
+            self.rowCost = Format.grouped(rowCost)
+            let c = steps.reduce(0) { $0 + $1.cached }, u = steps.reduce(0) { $0 + $1.uncached }
+            cachedTotal = Format.grouped(c); uncachedTotal = Format.grouped(u); ratio = Format.fixed(Double(u) / Double(max(1, c)), 1) }
+    }
+    public var cache: Cache
+    public init(prompt: String, greedy: Greedy, beam: Beam, temperatures: [TemperatureRow], topK: Cut, topP: Cut, sample: Sample, cache: Cache) {
         self.prompt = prompt; self.greedy = greedy; self.beam = beam; self.temperatures = temperatures
-        self.topK = topK; self.topP = topP; self.sample = sample }
+        self.topK = topK; self.topP = topP; self.sample = sample; self.cache = cache }
 }
 
 /// Ch. 8: the loss of a real batch, parallel vs incremental, the optimiser.

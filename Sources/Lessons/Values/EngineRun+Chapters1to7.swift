@@ -226,7 +226,17 @@ extension EngineRun {
         return Chapter7Values(prompt: Format.code(gs.prompt), greedy: .init(text: probe.continuation(gs, greedy), steps: probe.steps(greedy)),
                               beam: beamValues, temperatures: rows, topK: try cut(ks, String(k)), topP: try cut(ps, trimmed(pp)),
                               sample: .init(temperature: trimmed(st), seed: String(ss.seed ?? 0), text: probe.continuation(ss, sample),
-                                            sameAsGreedy: sample.ids == greedy.ids))
+                                            sameAsGreedy: sample.ids == greedy.ids),
+                              cache: try cache(c, greedy))
+    }
+
+    /// Ch. 7's key/value cache: the greedy run's steps, counted by `DecodingCost` as the `kvCache` figure counts them.
+    func cache(_ c: ChapterView, _ greedy: GenerationResult) throws(UserError) -> Chapter7Values.Cache {
+        guard !greedy.ids.isEmpty else { throw c.fail("scenario \"greedy\" generated no token, so the cache was never used") }
+        let config = bundle.model.config
+        return .init(promptTokens: greedy.promptIDs.count,
+                     steps: DecodingCost.steps(config, promptLength: greedy.promptIDs.count, generated: greedy.ids.count),
+                     rowCost: DecodingCost.row(config, position: 0))
     }
 }
 
