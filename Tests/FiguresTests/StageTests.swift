@@ -137,6 +137,24 @@ enum Shipped {
     }
 }
 
+@Suite struct StageNameTests {
+    /// Every stage has one kebab-case name, distinct from the others, and both it and the
+    /// camelCase raw value find the stage; anything else finds none.
+    @Test func kebabCaseNamesRoundTrip() {
+        let names = FigureStage.allCases.map(\.cliName)
+        #expect(Set(names).count == names.count)
+        for stage in FigureStage.allCases {
+            #expect(stage.cliName.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(stage.cliName)")
+            #expect(stage.cliName.replacingOccurrences(of: "-", with: "") == stage.rawValue.lowercased())
+            #expect(FigureStage(name: stage.cliName) == stage && FigureStage(name: stage.rawValue) == stage)
+        }
+        #expect(FigureStage.nextTokenBars.cliName == "next-token-bars")
+        #expect(FigureStage.embeddingPCA.cliName == "embedding-pca")
+        #expect(FigureStage.topKTopP.cliName == "top-k-top-p")
+        #expect(FigureStage(name: "Next-Token-Bars") == nil && FigureStage(name: "next_token_bars") == nil)
+    }
+}
+
 @Suite struct StageInputTests {
     func message(_ request: StageRequest, experiments: ExperimentResults = ExperimentResults()) -> String? {
         do {

@@ -11,6 +11,7 @@ struct FakeRun: LessonRun {
     func tokenCount(_ prompt: String) throws(UserError) -> Int { prompt.count }
 
     func values(config: LessonConfig) throws(UserError) -> RunValues {
+        let fakeConfig = GPTConfig(vocabSize: 512, contextLength: 64, layers: 2, heads: 4, width: 64)
         func tp(_ r: Int) -> TokenProb { TokenProb(rank: r, token: Format.code("t\(r)"), id: r, prob: Format.prob(0.5 / Double(r)), percent: Format.percent(0.5 / Double(r))) }
         let dist = Distribution(prompt: Format.code("今天天气"), top: (1...3).map(tp), top1: tp(1), k: 3, topMass: Format.percent(0.9))
         let cont = Continuation(prompt: Format.code("p"), continuation: Format.code("q"), block: Format.block("p q"), newTokens: 2)
@@ -26,7 +27,9 @@ struct FakeRun: LessonRun {
                                 loss: .init(steps: 100, first: "6.200", last: "2.100", lastVal: nil, uniform: Format.fixed(log(512))), fineTune: ft),
             ch3: Chapter3Values(prompt: Format.code("我爱"), rows: [.init(position: 0, token: Format.code("我"), id: 5, preview: "0.10, −0.20, …", norm: "1.000")],
                                 learned: true, sinusoidal: false, rope: false, ropeExample: .init(position: 3, pair: 0, angle: "3.000"),
-                                block: .init(layer: 0, residIn: "1.0", attnOut: "0.5", mlpOut: "0.7", residOut: "1.4")),
+                                block: .init(layer: 0, residIn: "1.0", attnOut: "0.5", mlpOut: "0.7", residOut: "1.4"),
+                                lens: .init(last: Format.code("爱"), depths: (0...2).map { .init(depth: $0, token: Format.code("t\($0)"), prob: "0.500") },
+                                            settled: 2, embeddingEchoes: true)),
             ch4: Chapter4Values(next: dist, primerWords: [.init(word: Format.code("开心"), primerProb: "0.4", singleToken: false, prob: "0.001", rank: 40)], code: cont,
                                 chain: .init(sentence: Format.code("我爱"), steps: [step], product: "0.500", logSum: step.logProb), pca: .init(tokens: 200, explained: "30.0%")),
             ch5: Chapter5Values(prompt: Format.code("我爱"), layer: 0, head: 0, tokens: [Format.code("我"), Format.code("爱")],
@@ -38,7 +41,9 @@ struct FakeRun: LessonRun {
             ch7: Chapter7Values(prompt: Format.code("人工智能是"), greedy: .init(text: cont, steps: [step]),
                                 beam: .init(width: 3, text: cont, logProb: "−3.0", greedyLogProb: "−3.5", tokens: 2, greedyTokens: 2, beatGreedy: true, sameAsGreedy: false),
                                 temperatures: [.init(t: "0.5", top1: Format.code("a"), top1Prob: "0.9", entropy: "0.2")], topK: cut, topP: cut,
-                                sample: .init(temperature: "0.8", seed: "7", text: cont)),
+                                sample: .init(temperature: "0.8", seed: "7", text: cont),
+                                cache: .init(promptTokens: 2, steps: DecodingCost.steps(fakeConfig, promptLength: 2, generated: 2),
+                                             rowCost: DecodingCost.row(fakeConfig, position: 0))),
             ch8: Chapter8Values(sequences: 4, length: 8, positions: [.init(position: 0, target: Format.code("爱"), prob: "0.2", loss: "1.6")], meanLoss: "2.0", firstMean: "1.9",
                                 parallelMaxDiff: Format.scientific(1e-6), peakLR: "0.003", clip: "1.0", clippedShare: "5.0%", steps: 100),
             ch9: Chapter9Values(length: 6, causalVisible: 21, bidirectionalVisible: 36, causalShare: Format.percent(21.0 / 36.0)),

@@ -6,9 +6,10 @@ import Foundation
 /// cairo's own writer goes through libpng at its default compression, which measured 60 % of
 /// the time of a 2× figure set; figures are mostly flat colour, which `Z_RLE` on "Up"-filtered
 /// rows packs almost as small in a fraction of the time. The bytes depend only on the pixels,
-/// so the same drawing still gives the same file.
+/// so the same drawing still gives the same file. `text` (UTF-8) goes into an `iTXt` chunk under
+/// its keyword, right after the header, uncompressed so any PNG tool can show it.
 enum PNGEncoder {
-    static func encode(surface: OpaquePointer) throws -> Data {
+    static func encode(surface: OpaquePointer, text: (keyword: String, value: String)? = nil) throws -> Data {
         let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
         guard let base = cairo_image_surface_get_data(surface) else { throw FigureError.cairo("no image data") }
@@ -66,6 +67,13 @@ enum PNGEncoder {
         header.appendBigEndian(UInt32(w)); header.appendBigEndian(UInt32(h))
         header.append(contentsOf: [8, opaque ? 2 : 6, 0, 0, 0])
         chunk("IHDR", header, into: &png)
+        if let text {
+            // keyword, NUL, compression flag 0, method 0, empty language tag, NUL, empty translated keyword, NUL, text.
+            var body = Data(text.keyword.utf8)
+            body.append(contentsOf: [0, 0, 0, 0, 0])
+            body.append(Data(text.value.utf8))
+            chunk("iTXt", body, into: &png)
+        }
         chunk("IDAT", try deflate(UnsafeBufferPointer(start: raw, count: rawCount)), into: &png)
         chunk("IEND", Data(), into: &png)
         return png
@@ -89,6 +97,38 @@ enum PNGEncoder {
         guard status == Z_STREAM_END else { throw FigureError.cairo("zlib failed to compress (\(status))") }
         return Data(bytes: output, count: Int(stream.total_out))
         }
+    }
+
+    /// The text of the first uncompressed `iTXt` chunk named `keyword`, if the chunks up to it
+    /// are whole and their CRCs hold; `nil` otherwise.
+    static func text(keyword: String, in png: [UInt8]) -> String? {
+        var i = 8
+        let key = Array(keyword.utf8)
+        while i + 12 <= png.count {
+            let length = Int(png[i]) << 24 | Int(png[i + 1]) << 16 | Int(png[i + 2]) << 8 | Int(png[i + 3])
+            guard length >= 0, i + 12 + length <= png.count else { return nil }
+            let type = String(decoding: png[(i + 4)..<(i + 8)], as: UTF8.self)
+            let body = Array(png[(i + 8)..<(i + 8 + length)])
+            let stored = UInt32(png[i + 8 + length]) << 24 | UInt32(png[i + 9 + length]) << 16
+                | UInt32(png[i + 10 + length]) << 8 | UInt32(png[i + 11 + length])
+            let crc = Array(png[(i + 4)..<(i + 8 + length)]).withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
+            guard UInt32(crc) == stored else { return nil }
+            if type == "iTXt", body.count >= key.count + 5, Array(body[0..<key.count]) == key, body[key.count] == 0,
+               body[key.count + 1] == 0
+            {
+                // Skip the language tag and the translated keyword (each NUL-terminated).
+                var j = key.count + 3
+                for _ in 0..<2 {
+                    while j < body.count, body[j] != 0 { j += 1 }
+                    j += 1
+                }
+                guard j <= body.count else { return nil }
+                return String(validating: body[j...], as: UTF8.self)
+            }
+            if type == "IEND" { return nil }
+            i += 12 + length
+        }
+        return nil
     }
 
     private static func chunk(_ type: String, _ body: Data, into png: inout Data) {

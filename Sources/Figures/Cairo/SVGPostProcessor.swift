@@ -4,18 +4,20 @@ import Foundation
 ///
 /// cairo numbers `glyphN-M`, `surfaceN`, `clipN`, … from process-global counters, so the same
 /// drawing rendered second gets other ids. We renumber every id (and its `#ref`) in order of
-/// first appearance, then put `<title>` and `<desc>` right after the root element.
+/// first appearance, then put `<title>`, `<desc>` and (when given) `<metadata>` right after the
+/// root element. All three are escaped text, so a prompt such as `</metadata><script>` stays text.
 enum SVGPostProcessor {
-    static func process(_ svg: String, title: String, description: String) -> String {
-        String(decoding: process(Array(svg.utf8), title: title, description: description), as: UTF8.self)
+    static func process(_ svg: String, title: String, description: String, metadata: (id: String, text: String)? = nil) -> String {
+        String(decoding: process(Array(svg.utf8), title: title, description: description, metadata: metadata), as: UTF8.self)
     }
 
     /// The same on the raw bytes cairo wrote: one pass, no String indexing (the regex version
     /// measured a quarter of an SVG's time).
-    static func process(_ svg: [UInt8], title: String, description: String) -> [UInt8] {
+    static func process(_ svg: [UInt8], title: String, description: String, metadata: (id: String, text: String)? = nil) -> [UInt8] {
         var text = renumber(svg)
         if let rootStart = find(Array("<svg".utf8), in: text, from: 0), let rootEnd = text[rootStart...].firstIndex(of: UInt8(ascii: ">")) {
-            let insert = "\n<title>\(escape(title))</title>\n<desc>\(escape(description))</desc>"
+            var insert = "\n<title>\(escape(title))</title>\n<desc>\(escape(description))</desc>"
+            if let metadata { insert += "\n<metadata id=\"\(escape(metadata.id))\">\(escape(metadata.text))</metadata>" }
             text.insert(contentsOf: Array(insert.utf8), at: rootEnd + 1)
         }
         return text
@@ -66,6 +68,20 @@ enum SVGPostProcessor {
             i += 1
         }
         return nil
+    }
+
+    /// The text of `<metadata id="ID">…</metadata>` as written by `process`, unescaped; `nil`
+    /// when there is none.
+    static func metadata(id: String, in svg: String) -> String? {
+        let open = "<metadata id=\"\(escape(id))\">"
+        guard let start = svg.range(of: open), let end = svg.range(of: "</metadata>", range: start.upperBound..<svg.endIndex) else { return nil }
+        return unescape(String(svg[start.upperBound..<end.lowerBound]))
+    }
+
+    /// The inverse of `escape` (`&amp;` last, so `&amp;lt;` becomes `&lt;`).
+    static func unescape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
     }
 
     static func escape(_ s: String) -> String {

@@ -2,12 +2,13 @@ import CCairo
 import Foundation
 
 extension Drawing {
-    /// PNG bytes at `scale` pixels per point (1 for screen, 2 for high-density screens/print).
+    /// PNG bytes at `scale` pixels per point (1 for screen, 2 for high-density screens/print);
+    /// `metadata` (a `Provenance.json`) goes into an `iTXt` chunk keyed `gptx-provenance`.
     ///
     /// ```swift
     /// let bytes = try drawing.png(scale: 2)   // 2 px per pt
     /// ```
-    public func png(scale: Double = 1) throws -> Data {
+    public func png(scale: Double = 1, metadata: String? = nil) throws -> Data {
         let fonts = try FontLibrary.shared.get()
         let w = Int32((size.width * scale).rounded(.up)), h = Int32((size.height * scale).rounded(.up))
         let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w))
@@ -23,16 +24,17 @@ extension Drawing {
             cairo_scale(cr, scale, scale)
             try CairoRenderer(fonts: fonts).render(self, on: cr)
             cairo_surface_flush(surface)
-            return try PNGEncoder.encode(surface: surface!)
+            return try PNGEncoder.encode(surface: surface!, text: metadata.map { (Provenance.key, $0) })
         }
     }
 
-    /// SVG 1.1 bytes with `viewBox`, `<title>` and `<desc>`; text is drawn as glyph outlines.
+    /// SVG 1.1 bytes with `viewBox`, `<title>` and `<desc>`, and `<metadata id="gptx-provenance">`
+    /// holding `metadata` (a `Provenance.json`) when given; text is drawn as glyph outlines.
     ///
     /// ```swift
     /// try drawing.svg().write(to: url)
     /// ```
-    public func svg() throws -> Data {
+    public func svg(metadata: String? = nil) throws -> Data {
         let fonts = try FontLibrary.shared.get()
         let sink = ByteSink()
         try withExtendedLifetime(sink) {
@@ -43,7 +45,8 @@ extension Drawing {
             cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
             try draw(on: surface, fonts)
         }
-        return Data(SVGPostProcessor.process([UInt8](sink.data), title: title, description: description))
+        return Data(SVGPostProcessor.process([UInt8](sink.data), title: title, description: description,
+                                               metadata: metadata.map { (Provenance.key, $0) }))
     }
 
     /// PDF bytes; the creation date is fixed so the same drawing gives the same file.

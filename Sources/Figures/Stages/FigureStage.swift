@@ -24,11 +24,35 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case tokenization, residualStream
     // Walkthrough stages added with issue 8.
     case tokenMerges, softmaxStep, embeddingPositionStep, headOutputStep, wholeStep
+    // Added with issue 10: what each depth would predict, the key/value cache, the MLP's neurons.
+    case logitLens, kvCache, kvCacheStep
+
+    /// The name on the command line: kebab-case like every other CLI value
+    /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
+    public var cliName: String {
+        var out = ""
+        let chars = Array(rawValue)
+        for (i, c) in chars.enumerated() {
+            // A capital starts a word unless it continues an acronym (PCA, KV) already begun.
+            if c.isUppercase, i > 0, !(chars[i - 1].isUppercase && (i + 1 == chars.count || chars[i + 1].isUppercase)) {
+                out += "-"
+            }
+            out += c.lowercased()
+        }
+        return out
+    }
+
+    /// A stage by its command-line name (`next-token-bars`) or its camelCase raw value
+    /// (`nextTokenBars`, kept as an alias); `nil` for neither.
+    public init?(name: String) {
+        guard let stage = Self(rawValue: name) ?? Self.allCases.first(where: { $0.cliName == name }) else { return nil }
+        self = stage
+    }
 
     /// Walkthrough stages draw one frame per call (`frame` = 1…`frames`); without `frame`, all.
     public var isWalkthrough: Bool {
         switch self {
-        case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep: true
+        case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .kvCacheStep: true
         case .tokenMerges, .softmaxStep, .embeddingPositionStep, .headOutputStep, .wholeStep: true
         default: false
         }
@@ -75,6 +99,9 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .tokenMerges, .embeddingPositionStep, .wholeStep: []
         case .softmaxStep: ["layer", "head", "row"]
         case .headOutputStep: ["layer"]
+        case .logitLens: ["topK"]
+        case .kvCache: ["layer"]
+        case .kvCacheStep: ["layer", "head"]
         }
     }
 }

@@ -55,6 +55,9 @@ public final class StageRenderer {
         case .ropeRotation: return [try ropeRotationFigure(request, p)]
         case .blockSteps: return [try blockStepsFigure(request, p)]
         case .residualStream: return [try residualStreamFigure(request)]
+        case .logitLens: return [try logitLensFigure(request, p)]
+        case .kvCache: return [try kvCacheFigure(request, p)]
+        case .kvCacheStep: return try kvCacheFrames(request, p)
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]

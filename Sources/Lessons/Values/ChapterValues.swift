@@ -199,11 +199,42 @@ public struct Chapter3Values {
     public var learned: Bool
     public var sinusoidal: Bool
     public var rope: Bool
+    /// The logit lens at the prompt's last position (`LogitLens`, the same numbers as the `logitLens` figure).
+    public struct Lens {
+        public struct Depth {
+            /// 0 = the embedding, l + 1 = after block l.
+            public var depth: Int
+            public var isEmbedding: Bool
+            /// The block this depth follows (depth − 1; 0 for the embedding).
+            public var block: Int
+            /// Top-1 token there and its probability.
+            public var token: String
+            public var prob: String
+            public init(depth: Int, token: String, prob: String) {
+                self.depth = depth; isEmbedding = depth == 0; block = max(0, depth - 1); self.token = token; self.prob = prob }
+        }
+        /// The last prompt token (the position read out).
+        public var last: String
+        public var depths: [Depth]
+        /// The model's own top-1 (the last depth).
+        public var final: Depth
+        /// The first depth from which the top-1 is the final one for good.
+        public var settled: Depth
+        /// The top-1 only becomes the final one after the last block.
+        public var settledLast: Bool
+        /// The embedding's top-1 is the input token itself (the unembedding is tied to the embedding).
+        public var embeddingEchoes: Bool
+        public init(last: String, depths: [Depth], settled: Int, embeddingEchoes: Bool) {
+            self.last = last; self.depths = depths; final = depths[depths.count - 1]; self.settled = depths[settled]
+            settledLast = settled == depths.count - 1; self.embeddingEchoes = embeddingEchoes }
+    }
     public var ropeExample: Rope
     public var block: Block
-    public init(prompt: String, rows: [EmbeddingRow], learned: Bool, sinusoidal: Bool, rope: Bool, ropeExample: Rope, block: Block) {
+    public var lens: Lens
+    public init(prompt: String, rows: [EmbeddingRow], learned: Bool, sinusoidal: Bool, rope: Bool, ropeExample: Rope, block: Block,
+                lens: Lens) {
         self.prompt = prompt; self.rows = rows; self.learned = learned; self.sinusoidal = sinusoidal; self.rope = rope
-        self.ropeExample = ropeExample; self.block = block }
+        self.ropeExample = ropeExample; self.block = block; self.lens = lens }
 }
 
 /// Ch. 4: next-token distribution, code continuation, chain rule, embedding geometry.
@@ -376,9 +407,41 @@ public struct Chapter7Values {
     public var topK: Cut
     public var topP: Cut
     public var sample: Sample
-    public init(prompt: String, greedy: Greedy, beam: Beam, temperatures: [TemperatureRow], topK: Cut, topP: Cut, sample: Sample) {
+    /// The key/value cache over the greedy run (`DecodingCost`, the same numbers as the `kvCache` figure).
+    public struct Cache {
+        public struct Step {
+            public var step: Int
+            /// Tokens read, rows reused from the cache, rows computed new.
+            public var length: Int
+            public var reused: Int
+            public var new: Int
+            /// Multiply-adds with and without the cache, grouped (`265,728`).
+            public var cached: String
+            public var uncached: String
+            public init(_ s: DecodingCost.Step) {
+                step = s.step; length = s.length; reused = s.reusedRows.count; new = s.newRows.count
+                cached = Format.grouped(s.cached); uncached = Format.grouped(s.uncached) }
+        }
+        public var promptTokens: Int
+        public var steps: [Step]
+        public var stepCount: Int
+        public var last: Step
+        /// Multiply-adds of one row at position 0 (the O(C²) part every new token pays).
+        public var rowCost: String
+        public var cachedTotal: String
+        public var uncachedTotal: String
+        /// uncachedTotal / cachedTotal.
+        public var ratio: String
+        public init(promptTokens: Int, steps: [DecodingCost.Step], rowCost: Int) {
+            self.promptTokens = promptTokens; self.steps = steps.map(Step.init); stepCount = steps.count; last = Step(steps[steps.count - 1])
+            self.rowCost = Format.grouped(rowCost)
+            let c = steps.reduce(0) { $0 + $1.cached }, u = steps.reduce(0) { $0 + $1.uncached }
+            cachedTotal = Format.grouped(c); uncachedTotal = Format.grouped(u); ratio = Format.fixed(Double(u) / Double(max(1, c)), 1) }
+    }
+    public var cache: Cache
+    public init(prompt: String, greedy: Greedy, beam: Beam, temperatures: [TemperatureRow], topK: Cut, topP: Cut, sample: Sample, cache: Cache) {
         self.prompt = prompt; self.greedy = greedy; self.beam = beam; self.temperatures = temperatures
-        self.topK = topK; self.topP = topP; self.sample = sample }
+        self.topK = topK; self.topP = topP; self.sample = sample; self.cache = cache }
 }
 
 /// Ch. 8: the loss of a real batch, parallel vs incremental, the optimiser.

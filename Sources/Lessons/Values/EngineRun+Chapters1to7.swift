@@ -79,8 +79,16 @@ extension EngineRun {
                                          mlpOut: mlpOut, residOut: meanNorm(TraceName.residPost(layer: layer)),
                                          mlpDominates: Double(mlpOut)! > Double(residIn)!)
         let p = model.config.positional
+        // The same lens the `logitLens` figure draws, read at the last position.
+        let lens = LogitLens(model: model, trace: trace), last = ids.count - 1
+        let depths = (0..<lens.depths).map { d in
+            let top = lens.top(1, depth: d, position: last)[0]
+            return Chapter3Values.Lens.Depth(depth: d, token: probe.show(top.id), prob: Format.prob(top.probability))
+        }
+        let lensValues = Chapter3Values.Lens(last: probe.show(ids[last]), depths: depths, settled: lens.settledDepth(position: last),
+                                             embeddingEchoes: lens.top(1, depth: 0, position: last)[0].id == ids[last])
         return Chapter3Values(prompt: Format.code(s.prompt), rows: rows, learned: p == .learned, sinusoidal: p == .sinusoidal, rope: p == .rope,
-                              ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block)
+                              ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block, lens: lensValues)
     }
 
     /// The primer's illustrative next words after 我今天很, with its made-up probabilities.
@@ -218,7 +226,17 @@ extension EngineRun {
         return Chapter7Values(prompt: Format.code(gs.prompt), greedy: .init(text: probe.continuation(gs, greedy), steps: probe.steps(greedy)),
                               beam: beamValues, temperatures: rows, topK: try cut(ks, String(k)), topP: try cut(ps, trimmed(pp)),
                               sample: .init(temperature: trimmed(st), seed: String(ss.seed ?? 0), text: probe.continuation(ss, sample),
-                                            sameAsGreedy: sample.ids == greedy.ids))
+                                            sameAsGreedy: sample.ids == greedy.ids),
+                              cache: try cache(c, greedy))
+    }
+
+    /// Ch. 7's key/value cache: the greedy run's steps, counted by `DecodingCost` as the `kvCache` figure counts them.
+    func cache(_ c: ChapterView, _ greedy: GenerationResult) throws(UserError) -> Chapter7Values.Cache {
+        guard !greedy.ids.isEmpty else { throw c.fail("scenario \"greedy\" generated no token, so the cache was never used") }
+        let config = bundle.model.config
+        return .init(promptTokens: greedy.promptIDs.count,
+                     steps: DecodingCost.steps(config, promptLength: greedy.promptIDs.count, generated: greedy.ids.count),
+                     rowCost: DecodingCost.row(config, position: 0))
     }
 }
 

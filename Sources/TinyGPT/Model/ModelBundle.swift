@@ -35,3 +35,13 @@ public struct ModelBundle: Sendable {
         return ids
     }
 }
+
+extension ModelBundle {
+    /// SHA-256 of `model.safetensors` as it is on disk now (hex), naming the exact weights a
+    /// figure was drawn from.
+    public func modelSHA256() throws(UserError) -> String {
+        let url = directory.appendingPathComponent("model.safetensors")
+        guard let data = try? Data(contentsOf: url) else { throw UserError("\(url.path): cannot read the model file") }
+        return SHA256.hex(data)
+    }
+}

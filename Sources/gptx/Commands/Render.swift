@@ -21,22 +21,25 @@ enum FigureFormat: String, CaseIterable {
         return out
     }
 
-    func encode(_ d: Drawing, scale: Double) throws -> Data {
+    /// The file's bytes; `metadata` (a `Provenance.json`) goes into PNG and SVG (PDF has none).
+    func encode(_ d: Drawing, scale: Double, metadata: String? = nil) throws -> Data {
         switch self {
-        case .png: try d.png(scale: scale)
-        case .svg: try d.svg()
+        case .png: try d.png(scale: scale, metadata: metadata)
+        case .svg: try d.svg(metadata: metadata)
         case .pdf: try d.pdf()
         }
     }
 
     /// Encodes every drawing in every format, on both cores: each job writes only its own slot,
     /// so the bytes are the same as one by one. Results are in `drawings` × `formats` order.
-    static func encodeAll(_ drawings: [Drawing], formats: [FigureFormat], scale: Double) throws -> [Data] {
-        let jobs = drawings.flatMap { d in formats.map { (d, $0) } }
+    /// `metadata[i]`, when given, is drawing i's provenance.
+    static func encodeAll(_ drawings: [Drawing], formats: [FigureFormat], scale: Double, metadata: [String]? = nil) throws -> [Data] {
+        let jobs = drawings.indices.flatMap { d in formats.map { (d, $0) } }
         let results = ResultSlots(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, jobs.count))) { worker in
             for i in stride(from: worker, to: jobs.count, by: min(2, jobs.count)) {
-                results.set(i, Result { try jobs[i].1.encode(jobs[i].0, scale: scale) })
+                let (d, format) = jobs[i]
+                results.set(i, Result { try format.encode(drawings[d], scale: scale, metadata: metadata?[d]) })
             }
         }
         return try results.values.map { try $0!.get() }
@@ -54,16 +57,19 @@ private final class ResultSlots: @unchecked Sendable {
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw stage figures of a real run of the model as PNG/SVG/PDF, with figures.json (captions, alt text).",
-        discussion: "Stages: \(FigureStage.allCases.map(\.rawValue).joined(separator: ", ")); or all.")
+        discussion: "Stages: \(FigureStage.allCases.map(\.cliName).joined(separator: ", ")); or all. The camelCase names (nextTokenBars) are accepted too.")
 
-    @Argument(help: "The prompt.")
-    var prompt: String
+    @Argument(help: "The prompt (not with --again).")
+    var prompt: String?
+    @Option(help: ArgumentHelp("Rebuild FIGURE.svg or FIGURE.png from the provenance it carries (prompt, stage, parameters, theme, language, scale), byte for byte; refused when the model file's SHA-256 differs. Writes into --out when given, else over FIGURE.",
+                               valueName: "FIGURE"))
+    var again: String?
     @Option(help: "A stage name, several separated by commas, or all.")
     var stage: String = "all"
     @Option(help: "png, svg, pdf, comma-separated.")
     var format: String = "png,svg"
-    @Option(help: "Output folder (replaced files only; written via a temporary folder beside it).")
-    var out: String = "figures"
+    @Option(help: "Output folder (replaced files only; written via a temporary folder beside it). Default: figures.")
+    var out: String?
     @Option(help: "PNG pixels per point (1…4).")
     var scale: Double = 2
     @Option(help: "light | dark | print")
@@ -83,6 +89,12 @@ struct Render: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     func run() throws {
+        if let again {
+            guard prompt == nil else { throw UserError("--again \(again) takes no prompt: the prompt comes from the figure's provenance") }
+            return try rebuild(again)
+        }
+        guard let prompt else { throw UserError("the prompt is missing: give one (gptx render PROMPT), or --again FIGURE") }
+        let out = self.out ?? "figures"
         let formats = try FigureFormat.parse(format)
         guard (1...4).contains(scale) else { throw UserError("--scale \(scale) is out of range: allowed 1…4") }
         let theme = try RenderJob.theme(self.theme)
@@ -106,9 +118,54 @@ struct Render: ParsableCommand {
         let job = RenderJob(bundle: bundle, experiments: experiments, language: lang, theme: theme)
         let (figures, skipped) = try job.render(prompt: prompt, stages: stages, explicit: stage != "all", options: options, parameters: parameters)
         for s in skipped { FileHandle.standardError.write(Data("gptx: skipped \(s)\n".utf8)) }
-        let written = try RenderJob.write(figures, formats: formats, scale: scale, to: URL(fileURLWithPath: out),
-                                          prompt: prompt, language: lang, theme: theme)
+        let sha = try bundle.modelSHA256()
+        let provenance = figures.map {
+            Provenance(modelSHA256: sha, prompt: prompt, stage: $0.stage, figure: $0.figure.name, parameters: $0.parameters,
+                       options: options, theme: self.theme, language: lang, scale: scale)
+        }
+        let written = try RenderJob.write(figures.map { ($0.stage, $0.figure) }, provenance: provenance, formats: formats, scale: scale,
+                                          to: URL(fileURLWithPath: out), prompt: prompt, language: lang, theme: theme)
         print("\(figures.count) figures, \(written) files in \(out)")
+    }
+
+    /// `--again FIGURE`: the same stage, prompt, parameters, theme, language and scale as the
+    /// figure's provenance says, from a model with the same SHA-256, encoded as the same format.
+    func rebuild(_ path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let ext = url.pathExtension.lowercased()
+        guard let format = FigureFormat(rawValue: ext), format != .pdf else {
+            throw UserError("--again \(path): not a .png or .svg file (only those carry gptx provenance)")
+        }
+        guard let original = try? Data(contentsOf: url) else { throw UserError("--again \(path): cannot read the file") }
+        let p = try Provenance.read(original, file: path)
+        guard p.version == GPTXVersion.current else {
+            throw UserError("--again \(path): drawn by gptx \(p.version), this is gptx \(GPTXVersion.current); its bytes cannot be promised")
+        }
+        guard let stage = FigureStage(name: p.stage), let language = Language(rawValue: p.language), (1...4).contains(p.scale) else {
+            throw UserError("--again \(path): its gptx provenance is garbled (stage \"\(p.stage)\", language \"\(p.language)\", scale \(p.scale))")
+        }
+        let theme = try RenderJob.theme(p.theme)
+        let bundle = try model.load()
+        let sha = try bundle.modelSHA256()
+        guard sha == p.modelSHA256 else {
+            throw UserError("--again \(path): drawn from a model with SHA-256 \(p.modelSHA256.prefix(12))…, but \(model.model)/model.safetensors is \(sha.prefix(12))…: give that model with --model")
+        }
+        if let options = p.options { try options.validate(vocabSize: bundle.model.config.vocabSize) }
+        let experiments = try ExperimentResults.load(model: bundle.directory)
+        let job = RenderJob(bundle: bundle, experiments: experiments, language: language, theme: theme)
+        let (figures, _) = try job.render(prompt: p.prompt, stages: [stage], explicit: true, options: p.options, parameters: p.parameters)
+        guard let figure = figures.first(where: { $0.figure.name == p.figure }) else {
+            throw UserError("--again \(path): stage \(p.stage) draws no figure named \"\(p.figure)\"")
+        }
+        let data = try format.encode(figure.figure.drawing, scale: p.scale, metadata: p.json)
+        let target = out.map { URL(fileURLWithPath: $0).appendingPathComponent(url.lastPathComponent) } ?? url
+        do {
+            if let out { try FileManager.default.createDirectory(at: URL(fileURLWithPath: out), withIntermediateDirectories: true) }
+            try data.write(to: target, options: .atomic)
+        } catch {
+            throw UserError("--again: cannot write \(target.path) (\(error.localizedDescription))")
+        }
+        print("rebuilt \(target.path): \(data == original ? "the same bytes as" : "differs from") \(path)")
     }
 }
 
@@ -132,8 +189,8 @@ struct RenderJob {
         if text == "all" { return FigureStage.allCases }
         var out: [FigureStage] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let s = FigureStage(rawValue: part) else {
-                throw UserError("--stage \"\(part)\" is not known: allowed all, \(FigureStage.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let s = FigureStage(name: part) else {
+                throw UserError("--stage \"\(part)\" is not known: allowed all, \(FigureStage.allCases.map(\.cliName).joined(separator: ", "))")
             }
             if !out.contains(s) { out.append(s) }
         }
@@ -144,17 +201,18 @@ struct RenderJob {
     /// result is missing is skipped and reported instead of failing the whole set; parameters
     /// apply to the stages that know them.
     func render(prompt: String, stages: [FigureStage], explicit: Bool, options: GenerationOptions?,
-                parameters: [String: String]) throws(UserError) -> (figures: [(FigureStage, StageFigure)], skipped: [String])
+                parameters: [String: String]) throws(UserError)
+        -> (figures: [(stage: FigureStage, figure: StageFigure, parameters: [String: String])], skipped: [String])
     {
         let renderer = StageRenderer(bundle: bundle, experiments: experiments, language: language, theme: theme,
                                      trainConfig: Self.trainConfig(near: bundle.directory))
-        var figures: [(FigureStage, StageFigure)] = [], skipped: [String] = []
+        var figures: [(stage: FigureStage, figure: StageFigure, parameters: [String: String])] = [], skipped: [String] = []
         for stage in stages {
             let allowed = Set(stage.parameters).union(stage.isWalkthrough ? ["frame", "frames"] : [])
             let p = explicit ? parameters : parameters.filter { allowed.contains($0.key) }
             let request = StageRequest(stage: stage, prompt: prompt, options: options, parameters: p)
             do {
-                for f in try renderer.render(request) { figures.append((stage, f)) }
+                for f in try renderer.render(request) { figures.append((stage, f, p)) }
             } catch {
                 let missing = !explicit && (stage == .scalingLaw || stage == .fineTuneShift) && error.message.contains("is missing")
                 guard missing else { throw error }
@@ -172,7 +230,8 @@ struct RenderJob {
 
     /// Encodes every figure in every format and moves the files into `directory` only once all
     /// of them exist: they are written to a temporary folder beside it first.
-    static func write(_ figures: [(FigureStage, StageFigure)], formats: [FigureFormat], scale: Double, to directory: URL,
+    /// `provenance[i]` goes into figure i's PNG and SVG and its `figures.json` entry.
+    static func write(_ figures: [(FigureStage, StageFigure)], provenance: [Provenance], formats: [FigureFormat], scale: Double, to directory: URL,
                       prompt: String, language: Language, theme: Theme) throws(UserError) -> Int
     {
         let fm = FileManager.default
@@ -193,8 +252,9 @@ struct RenderJob {
         var names: [String] = []
         do {
             var index: [[String: Any]] = []
-            var encoded = try FigureFormat.encodeAll(figures.map(\.1.drawing), formats: formats, scale: scale).makeIterator()
-            for (stage, f) in figures {
+            let metadata = provenance.map(\.json)
+            var encoded = try FigureFormat.encodeAll(figures.map(\.1.drawing), formats: formats, scale: scale, metadata: metadata).makeIterator()
+            for ((stage, f), json) in zip(figures, metadata) {
                 var files: [String] = []
                 for format in formats {
                     let name = "\(f.name).\(format.rawValue)"
@@ -202,7 +262,8 @@ struct RenderJob {
                     files.append(name)
                 }
                 names += files
-                index.append(["name": f.name, "stage": stage.rawValue, "caption": f.caption, "alt": f.alt, "title": f.drawing.title, "files": files])
+                index.append(["name": f.name, "stage": stage.rawValue, "caption": f.caption, "alt": f.alt, "title": f.drawing.title, "files": files,
+                              "provenance": try JSONSerialization.jsonObject(with: Data(json.utf8))])
             }
             let json: [String: Any] = ["prompt": prompt, "language": language.rawValue, "theme": theme.name, "figures": index]
             try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
