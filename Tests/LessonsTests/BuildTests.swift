@@ -75,4 +75,19 @@ import Figures
             #expect(readme.contains("\(name) frame 1"))
         }
     }
+
+    /// "Every number comes from the run" only where it does: chapters quoting other models' published
+    /// sizes and dates say which numbers are ours.
+    @Test func theRunBannerClaimsOnlyWhatIsTrue() throws {
+        let out = Scratch.directory().appendingPathComponent("output")
+        try builder().build(languages: [.zh, .en], outputDirectory: out)
+        for (file, published) in [("01-what-is-gpt", true), ("13-outlook", true), ("05-masked-self-attention", false)] {
+            let en = try String(contentsOf: out.appendingPathComponent("en/\(file).md"), encoding: .utf8)
+            let zh = try String(contentsOf: out.appendingPathComponent("zh/\(file).md"), encoding: .utf8)
+            #expect(en.contains("Every number and figure in this lesson") == !published, "\(file)")
+            #expect(en.contains("their published values") == published, "\(file)")
+            #expect(zh.contains("本课所有数字与图") == !published, "\(file)")
+            #expect(zh.contains("公开发表的数值") == published, "\(file)")
+        }
+    }
 }
