@@ -85,6 +85,30 @@ import Figures
         #expect(body.contains("<p>Text after.</p>"))
     }
 
+    /// User text (a prompt, a token) written by `Markdown.text` is read back by `SiteContent.plainText`
+    /// as exactly those characters, whatever markup it holds: every ASCII punctuation mark alone,
+    /// next to each other and next to letters, entities and escapes that must stay text.
+    @Test func plainTextReadsBackWhatMarkdownTextWrote() {
+        let marks = (33...126).map { Character(Unicode.Scalar(UInt8($0))) }.filter { $0.isPunctuation || $0.isSymbol }
+        var samples = ["](javascript:alert(1)) *a* _b_ \\x `c` $y$ <b>&amp; &#42; &lt; \\*",
+                       "# heading", "- item", "1. item", "12) item", "> quote", "!not an image", "&&;;&#;&#x;&#xZZ;"]
+        for a in marks { samples.append(String(a)); samples.append("x\(a)y"); for b in marks { samples.append("\(a)\(b)") } }
+        for text in samples {
+            #expect(SiteContent.plainText(Markdown.text(text)) == text, "\(text) → \(Markdown.text(text))")
+        }
+        // Entities we did not write are still read as markdown readers read them.
+        #expect(SiteContent.plainText("a &lt;b&gt; &#42;c&#x2A; &amp;amp;") == "a <b> *c* &amp;")
+        #expect(SiteContent.plainText("C:\\path \\n") == "C:\\path \\n")
+    }
+
+    @Test func walkthroughCaptionsAreTextNotMarkup() {
+        let prompt = "<img src=x onerror=alert(1)> *a* `c` $d$ &amp; [l](javascript:x)"
+        let readme = "# W\n\n## 1 / 1\n\n![\(Markdown.alt("alt " + prompt))](001.png)\n\n\(Markdown.text("Start: " + prompt))\n"
+        let w = SiteContent.walkthrough(name: "w", language: .en, markdown: readme) { _ in nil }
+        #expect(w.frames.map(\.caption) == ["Start: " + prompt])
+        #expect(w.frames.map(\.alt) == ["alt " + prompt])
+    }
+
     @Test func readsWalkthroughFramesWithTheirOwnTexts() {
         let readme = """
         # Masked attention

@@ -56,6 +56,8 @@ import Figures
 
     @Test func markdownEscapesMarkup() {
         #expect(Markdown.caption("a <img src=x> & b") == #"a \<img src=x\> \& b"#)
-        #expect(Markdown.alt("[x] <b>") == #"(x) \<b\>"#)
+        #expect(Markdown.alt("[x] <b>") == #"\[x\] \<b\>"#)
+        #expect(Markdown.text("- *a* `c` $d$ 1.") == #"\- \*a\* \`c\` \$d\$ 1."#)
+        #expect(Markdown.text("12. x") == #"12\. x"#)
     }
 }

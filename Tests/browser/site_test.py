@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import html5lib
+from markdown_it import MarkdownIt
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -25,6 +26,8 @@ from selenium.webdriver.common.keys import Keys
 
 GPTX, OUT = sys.argv[1], Path(sys.argv[2]).resolve()
 HOSTILE = '<img src=x onerror=alert(1)></script><script>alert(2)</script>'
+# Markdown's markup (emphasis, code, math, an entity, an escape, a link) around a tag.
+HOSTILE_MARKDOWN = '<b>*a* _b_ `c` $d$ &amp; \\x [l](javascript:alert(3))'
 passed, failed = 0, 0
 
 
@@ -172,40 +175,70 @@ def presenter_checks(driver, site, relative):
 
 
 def hostile(driver, work):
-    """A walkthrough for a prompt that is markup: no script runs, the characters show."""
+    """Walkthroughs for a prompt that is markup: no script runs, and the characters show as typed, in
+    the site and in the README as a CommonMark renderer (GitHub's base) reads it."""
     out = work / "hostile"
     shutil.copytree(OUT, out, ignore=shutil.ignore_patterns("site"))
-    subprocess.run([GPTX, "lessons", "--out", str(out), "--walkthrough", "masked-attention", "--prompt", HOSTILE], check=True,
-                   stdout=subprocess.DEVNULL)
+    prompts = {"masked-attention": HOSTILE, "tokenization": HOSTILE_MARKDOWN}
+    for name, prompt in prompts.items():
+        subprocess.run([GPTX, "lessons", "--out", str(out), "--walkthrough", name, "--prompt", prompt], check=True,
+                       stdout=subprocess.DEVNULL)
     subprocess.run([GPTX, "site", "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
     site = out / "site"
-    for page in ("walkthroughs/masked-attention/index.html", "walkthroughs/masked-attention/index.en.html"):
-        open_page(driver, site, page)
-        try:
-            alert = driver.switch_to.alert
-            check(False, f"hostile {page}: an alert opened ({alert.text})")
-            alert.dismiss()
-        except NoAlertPresentException:
-            check(True, "")
-        check(driver.execute_script("return document.querySelectorAll('main img[src=\"x\"], main script').length") == 0,
-              f"hostile {page}: the prompt became markup")
-        # textContent, not .text: the presenter hides every frame but one.
-        text = " ".join(driver.execute_script("return document.querySelector('main').textContent").split())
-        readme = out / "walkthroughs" / "masked-attention" / ("README.md" if page.endswith("index.html") else "README.en.md")
-        captions = [unmarkdown(l) for l in readme.read_text(encoding="utf-8").splitlines() if l.strip() and l[0] not in "#!"]
-        check(captions and all(c in text for c in captions), f"hostile {page}: a frame's text does not show as written")
-        check(not console_errors(driver), f"hostile {page}: console errors: {console_errors(driver)}")
-    for svg in sorted((out / "walkthroughs" / "masked-attention").glob("*.svg")):
-        data = svg.read_text(encoding="utf-8")
-        check("<script" not in data and "<img" not in data, f"hostile {svg.name}: markup in the SVG")
+    for name, prompt in prompts.items():
+        for readme_name, page in (("README.md", "index.html"), ("README.en.md", "index.en.html")):
+            where = f"hostile {name}/{page}"
+            open_page(driver, site, f"walkthroughs/{name}/{page}")
+            try:
+                alert = driver.switch_to.alert
+                check(False, f"{where}: an alert opened ({alert.text})")
+                alert.dismiss()
+            except NoAlertPresentException:
+                check(True, "")
+            check(driver.execute_script("return document.querySelectorAll('main img[src=\"x\"], main script, main em, main code, main a[href^=\"javascript\"]').length") == 0,
+                  f"{where}: the prompt became markup")
+            # textContent, not .text: the presenter hides every frame but one.
+            text = " ".join(driver.execute_script("return document.querySelector('main').textContent").split())
+            readme = rendered_readme(out / "walkthroughs" / name / readme_name)
+            check(readme["markup"] == [], f"hostile {name}/{readme_name}: markdown reads the prompt as markup: {readme['markup']}")
+            check(readme["paragraphs"] and all(p in text for p in readme["paragraphs"]),
+                  f"{where}: a frame's text does not show as the README shows it")
+            if name == "tokenization":
+                check(prompt in text, f"{where}: the prompt does not show as typed")
+                check(any(prompt in p for p in readme["paragraphs"]), f"hostile {name}/{readme_name}: the prompt does not show as typed")
+            check(not console_errors(driver), f"{where}: console errors: {console_errors(driver)}")
+        for svg in sorted((out / "walkthroughs" / name).glob("*.svg")):
+            data = svg.read_text(encoding="utf-8")
+            check("<script" not in data and "<img" not in data, f"hostile {name}/{svg.name}: markup in the SVG")
 
 
-def unmarkdown(line):
-    """A caption line as the reader sees it: markdown escapes and entities undone, spaces collapsed."""
-    import html
-    import re
-    line = re.sub(r"\\(.)", r"\1", line).replace("`", "").replace("**", "")
-    return " ".join(html.unescape(line).split())
+def rendered_readme(path):
+    """A walkthrough README through a CommonMark renderer: the text of each paragraph, and any
+    inline markup it produced (our READMEs have none: every caption is plain text)."""
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.paragraphs, self.markup, self.current = [], [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "p":
+                self.current = ""
+            elif tag not in ("h1", "h2", "img"):
+                self.markup.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag == "p" and self.current is not None:
+                if self.current.strip():
+                    self.paragraphs.append(" ".join(self.current.split()))
+                self.current = None
+
+        def handle_data(self, data):
+            if self.current is not None:
+                self.current += data
+
+    reader = Reader()
+    reader.feed(MarkdownIt("commonmark").render(path.read_text(encoding="utf-8")))
+    return {"paragraphs": reader.paragraphs, "markup": reader.markup}
 
 
 def main():

@@ -302,7 +302,7 @@ public struct LessonBuilder {
                     i += 1
                     try stage.write(figure.png, to: "walkthroughs/\(walk.name)/\(stem).png")
                     try stage.write(figure.svg, to: "walkthroughs/\(walk.name)/\(stem).svg")
-                    text += "\n## \(frame) / \(count)\n\n![\(Markdown.alt(figure.alt))](\(stem).png)\n\n\(Markdown.caption(figure.caption))\n"
+                    text += "\n## \(frame) / \(count)\n\n![\(Markdown.alt(figure.alt))](\(stem).png)\n\n\(Markdown.text(figure.caption))\n"
                 }
                 try stage.write(text, to: "walkthroughs/\(walk.name)/\(Walkthroughs.readmeName(language))")
             }

@@ -8,26 +8,42 @@ enum Markdown {
         return "![\(Markdown.alt(alt))](\(file).png)\n\n" + "**\(label)** " + Markdown.caption(caption) + " ([SVG](\(file).svg))"
     }
 
-    /// Alt text on one line, without brackets that would end the image syntax, and with user text
-    /// (a prompt) that a markdown renderer would read as HTML escaped.
+    /// Alt text: plain text on one line (`text`).
     static func alt(_ text: String) -> String {
-        literal(text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")"))
+        Markdown.text(text.replacingOccurrences(of: "\n", with: " "))
     }
 
-    /// A caption as one paragraph, HTML-looking text escaped.
+    /// A lesson caption as one paragraph. Our captions carry markdown of their own (code spans for
+    /// tokens, `$…$` math), so only what would become HTML is escaped (`<`, `>`, `&`).
     static func caption(_ text: String) -> String {
-        literal(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "))
-    }
-
-    /// `<`, `>` and `&` backslash-escaped (CommonMark), so `<img onerror=…>` or `&lt;` in a prompt stays
-    /// those characters instead of becoming a tag or an entity.
-    static func literal(_ text: String) -> String {
         var out = ""
-        for c in text {
+        for c in oneParagraph(text) {
             if c == "<" || c == ">" || c == "&" { out.append("\\") }
             out.append(c)
         }
         return out
+    }
+
+    /// Plain text (a prompt, a token, a walkthrough caption) as markdown that shows exactly these
+    /// characters on GitHub and in our site: every character markdown could read as markup
+    /// (emphasis, code, math, links, HTML, entities, escapes) is backslash-escaped, and so is a
+    /// first character that could start a heading, list or quote. `SiteContent.plainText` undoes it.
+    static func text(_ text: String) -> String {
+        let line = Array(oneParagraph(text))
+        // `1. ` or `1) ` at the start would open an ordered list.
+        let digits = line.prefix(while: { $0.isASCII && $0.isNumber }).count
+        var out = ""
+        for (i, c) in line.enumerated() {
+            let blockStart = i == 0 && "#+-=>!".contains(c) || i == digits && digits > 0 && (c == "." || c == ")")
+            if blockStart || "\\`*_[]<>&$~|".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Lines joined with single spaces, each trimmed.
+    static func oneParagraph(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
     /// Trailing spaces removed, runs of blank lines collapsed (outside code fences), one final newline,

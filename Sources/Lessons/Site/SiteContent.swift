@@ -51,6 +51,7 @@ struct SiteFrame {
     /// `003` (the frame's files are `003.png` and `003.svg`).
     var stem: String
     var alt: String
+    /// Plain text (`Markdown.text` wrote it escaped).
     var caption: String
     var size: (width: Int, height: Int)?
 }
@@ -102,7 +103,7 @@ enum SiteContent {
         var captionLines: [String] = []
         func flush() {
             guard var f = current else { return }
-            f.caption = captionLines.joined(separator: " ").trimmingCharacters(in: .whitespaces)
+            f.caption = plainText(captionLines.joined(separator: " ").trimmingCharacters(in: .whitespaces))
             frames.append(f)
             current = nil
             captionLines = []
@@ -128,19 +129,29 @@ enum SiteContent {
         return SiteWalkthrough(name: name, language: language, title: title, frames: frames)
     }
 
-    /// Markdown inline text as plain text: backslash escapes and the entities markdown writers use undone
-    /// (the result is escaped again wherever it goes into HTML).
+    /// Markdown inline text as plain text, read as CommonMark reads it: a backslash before ASCII
+    /// punctuation makes that character literal (so `\\&amp;` stays `&amp;`), an unescaped entity
+    /// (`&lt;`, `&#42;`, `&#x2A;`) becomes its character, any other character is itself. The result
+    /// is escaped again wherever it goes into HTML.
     static func plainText(_ markdown: String) -> String {
+        let named: [String: Character] = ["lt": "<", "gt": ">", "quot": "\"", "amp": "&", "apos": "'"]
+        let chars = Array(markdown)
         var out = ""
-        var escaped = false
-        for c in markdown {
-            if escaped { out.append(c); escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\", i + 1 < chars.count, chars[i + 1].isASCII, chars[i + 1].isPunctuation || chars[i + 1].isSymbol {
+                out.append(chars[i + 1]); i += 2; continue
+            }
+            if c == "&", let semi = chars[(i + 1)...].prefix(10).firstIndex(of: ";") {
+                let name = String(chars[(i + 1)..<semi])
+                let scalar: Character? = name.hasPrefix("#x") || name.hasPrefix("#X")
+                    ? UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map(Character.init)
+                    : name.hasPrefix("#") ? UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map(Character.init) : named[name]
+                if let scalar { out.append(scalar); i = semi + 1; continue }
+            }
             out.append(c)
-        }
-        if escaped { out.append("\\") }
-        for (entity, char) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
-            out = out.replacingOccurrences(of: entity, with: char)
+            i += 1
         }
         return out
     }

@@ -97,7 +97,7 @@ struct SitePages {
         let url = baseURL.map { $0 + language.rawValue + "/" + svg } ?? svg
         let dims = f.size.map { " width=\"\($0.width)\" height=\"\($0.height)\"" } ?? ""
         let htmlSnippet = "<figure>\n  <img src=\"\(SiteHTML.escape(url))\" alt=\"\(SiteHTML.escape(f.alt))\"\(dims)>\n  <figcaption>\(SiteHTML.escape(f.label)) \(SiteHTML.stripTags(caption))</figcaption>\n</figure>"
-        let markdownSnippet = "![\(Markdown.alt(f.alt).replacingOccurrences(of: "<", with: "&lt;"))](\(url))\n\n*\(f.label)* \(f.caption)"
+        let markdownSnippet = "![\(Markdown.alt(f.alt))](\(url))\n\n*\(f.label)* \(f.caption)"
         let rel = baseURL == nil ? " data-rel=\"\(SiteHTML.escape(svg))\"" : ""
         return """
         <figure class="fig" id="\(id)">
@@ -158,7 +158,7 @@ struct SitePages {
                                                    : link("../../index.html", words.contents, rel: "contents")
         let nav = nav([contents, prev, next, presenterControls(words, frames: w.frames.count), otherLink])
         let frames = w.frames.map { f in
-            frame(number: f.number, of: w.frames.count, image: f.stem + ".svg", alt: f.alt, size: f.size, text: SiteHTML.fragment(f.caption),
+            frame(number: f.number, of: w.frames.count, image: f.stem + ".svg", alt: f.alt, size: f.size, text: SiteHTML.escape(f.caption),
                   links: [(f.stem + ".svg", "SVG"), (f.stem + ".png", "PNG")])
         }
         let main = "<h1 class=\"present-title\">\(SiteHTML.escape(w.title))</h1>\n<p class=\"keys\">\(words.keys)</p>\n" + frames.joined(separator: "\n")
