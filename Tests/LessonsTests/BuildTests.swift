@@ -24,6 +24,24 @@ import Figures
         #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().appendingPathComponent(".output.staging").path))
     }
 
+    /// Each chapter's zh and en templates print the same values: the same set of mustache names
+    /// (`{{ch4.next.top1.prob}}`, sections, partials), so en is never a shorter version of zh.
+    @Test func bothLanguagesUseTheSameValues() throws {
+        let regex = try NSRegularExpression(pattern: #"\{\{\{?[#^/&>]?\s*([\w.]+)"#)
+        func names(_ language: String, _ file: String) throws -> Set<String> {
+            let text = try String(contentsOf: Scratch.repoLessons.appendingPathComponent("templates/\(language)/\(file)"), encoding: .utf8)
+            return Set(regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range(at: 1), in: text)!]) })
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Scratch.repoLessons.appendingPathComponent("templates/zh").path)
+            .filter { $0.range(of: #"^\d\d-.*\.md\.mustache$"#, options: .regularExpression) != nil }.sorted()
+        #expect(files.count == 14)
+        for file in files {
+            let zh = try names("zh", file), en = try names("en", file)
+            #expect(zh.count > 3, "\(file) prints hardly any value")
+            #expect(zh == en, "\(file): zh only \(zh.subtracting(en).sorted()), en only \(en.subtracting(zh).sorted())")
+        }
+    }
+
     @Test func everyLinkedFigureExistsAndNothingIsUnfilled() throws {
         let out = Scratch.directory().appendingPathComponent("output")
         try builder().build(languages: [.zh, .en], outputDirectory: out)

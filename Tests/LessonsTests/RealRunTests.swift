@@ -292,6 +292,25 @@ func layer0Pattern(_ ids: [Int], head h: Int) -> [[Double]] {
         try OutputChecks.checkLinks(in: Real.output, display: "output")
     }
 
+    /// zh and en print the same measured numbers: per chapter, the same multiset of decimals and
+    /// percentages (the counting is done on the built lessons, links left out). Chapter 1's published
+    /// model sizes are written in each language's units (1.17 亿 / 117 million) and are not ours.
+    @Test func bothLanguagesPrintTheSameMeasuredNumbers() throws {
+        func numbers(_ text: String) -> [String] {
+            let prose = text.replacingOccurrences(of: #"\]\([^)]*\)"#, with: "", options: .regularExpression)
+            let regex = try! NSRegularExpression(pattern: #"\d+\.\d+%?|\d+%"#)
+            return regex.matches(in: prose, range: NSRange(prose.startIndex..., in: prose)).map { String(prose[Range($0.range, in: prose)!]) }.sorted()
+        }
+        var total = 0
+        for chapter in 1...14 {
+            var zh = numbers(Real.lesson(chapter, .zh)), en = numbers(Real.lesson(chapter, .en))
+            if chapter == 1 { zh.removeAll { $0 == "1.17" }; en.removeAll { $0 == "1.5" } }
+            total += zh.count
+            #expect(zh == en, "chapter \(chapter): zh only \(zh.filter { !en.contains($0) }), en only \(en.filter { !zh.contains($0) })")
+        }
+        #expect(total > 200, "only \(total) measured numbers found: the count is not reading the lessons")
+    }
+
     @Test func realValuesAreDeterministic() throws {
         let a = Scratch.directory().appendingPathComponent("output")
         try LessonBuilder(lessonsDirectory: Real.lessons, run: Real.run, figures: FakeFigures()).build(languages: [.en, .zh], outputDirectory: a)
