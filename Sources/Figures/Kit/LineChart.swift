@@ -25,11 +25,18 @@ public struct LineChart: Figure, Hashable, Sendable {
     public var xScale: AxisScale
     public var yScale: AxisScale
     public var thresholds: [Threshold]
+    /// Values the axes must reach even where no series does (so frames that reveal a series
+    /// point by point keep one scale).
+    public var xExtent: [Double]
+    public var yExtent: [Double]
 
     /// Creates a line chart.
     public init(series: [LineSeries], xTitle: String? = nil, yTitle: String? = nil,
-                xScale: AxisScale = .linear, yScale: AxisScale = .linear, thresholds: [Threshold] = [])
+                xScale: AxisScale = .linear, yScale: AxisScale = .linear, thresholds: [Threshold] = [],
+                xExtent: [Double] = [], yExtent: [Double] = [])
     {
+        self.xExtent = xExtent
+        self.yExtent = yExtent
         self.series = series
         self.xTitle = xTitle
         self.yTitle = yTitle
@@ -41,8 +48,8 @@ public struct LineChart: Figure, Hashable, Sendable {
     public func draw(in frame: Rect, theme: Theme) -> [Primitive] {
         let fs = theme.tickSize
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
-        let xAxis = Axis(values: xs, scale: xScale, count: 6)
-        let yAxis = Axis(values: ys, scale: yScale, count: 5, extra: thresholds.map(\.value))
+        let xAxis = Axis(values: xs, scale: xScale, count: 6, extra: xExtent)
+        let yAxis = Axis(values: ys, scale: yScale, count: 5, extra: thresholds.map(\.value) + yExtent)
 
         // Legend rows above the plot: swatch + name, wrapped to the frame width.
         let swatch = 18.0, itemGap = 14.0, line = theme.labelSize * 1.5

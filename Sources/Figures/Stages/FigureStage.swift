@@ -26,6 +26,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case tokenMerges, softmaxStep, embeddingPositionStep, headOutputStep, wholeStep
     // Added with issue 10: what each depth would predict, the key/value cache, the MLP's neurons.
     case logitLens, kvCache, kvCacheStep
+    // The model while it trains, from the snapshots `gptx train` keeps (issue 10).
+    case snapshotProbabilities, snapshotAttention, trainingStep
 
     /// The name on the command line: kebab-case like every other CLI value
     /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
@@ -54,6 +56,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         switch self {
         case .tokenTrip, .maskedAttentionStep, .multiHeadStep, .generationStep, .kvCacheStep: true
         case .tokenMerges, .softmaxStep, .embeddingPositionStep, .headOutputStep, .wholeStep: true
+        case .trainingStep: true
         default: false
         }
     }
@@ -102,6 +105,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .logitLens: ["topK"]
         case .kvCache: ["layer"]
         case .kvCacheStep: ["layer", "head"]
+        case .snapshotProbabilities, .snapshotAttention, .trainingStep: ["layer", "head", "topK"]
         }
     }
 }

@@ -22,6 +22,12 @@ public final class StageRenderer {
     /// threshold is read off the log's clipped flags, and the figure says so.
     public let trainConfig: TrainConfig?
     let words: Words
+    /// The training documents, for what the corpus itself writes after a prompt (the snapshot
+    /// figures' target split); empty: not known, and the figures say so.
+    public var corpus: [String] = []
+    /// Held-out windows (token ids, each one longer than the input) the snapshot study measures its loss on.
+    public var heldOutWindows: [[Int]] = []
+    var studies: [String: SnapshotStudy] = [:]
     private var traces: [[Int]: Trace] = [:]
     private var generations: [String: GenerationResult] = [:]
 
@@ -58,6 +64,9 @@ public final class StageRenderer {
         case .logitLens: return [try logitLensFigure(request, p)]
         case .kvCache: return [try kvCacheFigure(request, p)]
         case .kvCacheStep: return try kvCacheFrames(request, p)
+        case .snapshotProbabilities: return [try snapshotProbabilitiesFigure(request, p)]
+        case .snapshotAttention: return [try snapshotAttentionFigure(request, p)]
+        case .trainingStep: return try trainingFrames(request, p)
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]

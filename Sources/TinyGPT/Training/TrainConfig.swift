@@ -26,13 +26,16 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     /// Steps between validation measurements (and at the last step).
     public var evalInterval: Int
     public var evalBatches: Int
+    /// Steps after which a copy of the weights is kept in `snapshots/` beside the model (0: the
+    /// initialisation), so the lessons can show the model while it learns. Absent: none.
+    public var snapshotSteps: [Int]?
 
     enum CodingKeys: String, CodingKey {
         case model, corpus, steps, seed
         case batchSize = "batch_size", learningRate = "learning_rate", minLearningRate = "min_learning_rate"
         case warmupSteps = "warmup_steps", weightDecay = "weight_decay", beta1, beta2
         case gradClip = "grad_clip", valFraction = "val_fraction", evalInterval = "eval_interval"
-        case evalBatches = "eval_batches"
+        case evalBatches = "eval_batches", snapshotSteps = "snapshot_steps"
     }
 
     /// Reads and validates a config file; errors name the file and the key.
@@ -62,5 +65,9 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try need(valFraction > 0 && valFraction < 0.5, "val_fraction \(valFraction) is out of range: allowed 0 < f < 0.5")
         try need(evalInterval >= 1, "eval_interval \(evalInterval) is out of range: allowed ≥ 1")
         try need(evalBatches >= 1 && evalBatches <= 1000, "eval_batches \(evalBatches) is out of range: allowed 1...1000")
+        if let snaps = snapshotSteps {
+            try need(snaps.count <= 32 && zip(snaps, snaps.dropFirst()).allSatisfy { $0 < $1 } && snaps.allSatisfy { $0 >= 0 && $0 < steps },
+                     "snapshot_steps \(snaps) is not valid: allowed at most 32 increasing steps in 0..<steps (\(steps)); the last step is the model itself")
+        }
     }
 }

@@ -62,11 +62,16 @@ public enum Trainer {
         modelConfig.vocabSize = data.tokenizer.vocabSize
         let model = GPT(config: modelConfig, seed: config.seed)
         let start = Date()
-        let log = optimize(model, train: data.train, validation: data.validation, config: config, progress: progress)
+        let wanted = Set(config.snapshotSteps ?? [])
+        var snapshots: [(step: Int, parameters: [Float])] = []
+        let log = optimize(model, train: data.train, validation: data.validation, config: config, progress: progress) { done in
+            if wanted.contains(done) { snapshots.append((done, model.parameters)) }
+        }
         let seconds = Date().timeIntervalSince(start)
 
         try data.tokenizer.write(to: output.appendingPathComponent("tokenizer.json"))
         try AtomicFile.write(TrainLog.encode(log), to: output.appendingPathComponent("train-log.jsonl"))
+        try Snapshots.write(snapshots, config: modelConfig, model: output)
         try Checkpoint.save(config: modelConfig, parameters: model.parameters, to: output.appendingPathComponent("model.safetensors"))
 
         let final = finalLosses(log, evalInterval: config.evalInterval)
@@ -99,8 +104,11 @@ public enum Trainer {
     /// model's own. With a `validation` stream, the mean loss over `config.evalBatches` fixed
     /// batches is measured at the first step, every `config.evalInterval` steps and the last step.
     /// Both streams must hold more than `contextLength + 1` tokens (a programming error otherwise).
+    /// `stepped(n)` is called with the number of steps done, 0 before the first update and then after
+    /// each (the place to copy the weights for a snapshot).
     public static func optimize(_ model: GPT, train trainStream: [Int], validation valStream: [Int]?, config: TrainConfig,
-                                progress: (TrainProgress) -> Void = { _ in }) -> [TrainLogEntry] {
+                                progress: (TrainProgress) -> Void = { _ in },
+                                stepped: (Int) -> Void = { _ in }) -> [TrainLogEntry] {
         let T = model.config.contextLength, B = config.batchSize
         precondition(trainStream.count > T + 1 && (valStream?.count ?? .max) > T + 1, "token streams must hold more than T + 1 tokens")
         let ws = TrainingWorkspace(model: model, batchSize: B, sequenceLength: T)
@@ -134,6 +142,7 @@ public enum Trainer {
         log.reserveCapacity(config.steps)
         let start = Date()
         var offsets = [Int](repeating: 0, count: B)
+        stepped(0)
         for step in 0..<config.steps {
             for b in 0..<B { offsets[b] = batchRNG.nextInt(below: trainStream.count - T - 1) }
             fill(trainStream, offsets)
@@ -148,6 +157,7 @@ public enum Trainer {
             let elapsed = Date().timeIntervalSince(start)
             progress(TrainProgress(step: step + 1, steps: config.steps, loss: loss, valLoss: val, learningRate: lr,
                                    tokensPerSecond: Double((step + 1) * B * T) / max(elapsed, 1e-9), elapsed: elapsed))
+            stepped(step + 1)
         }
         return log
     }

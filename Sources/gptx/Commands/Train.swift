@@ -18,7 +18,11 @@ struct Train: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: config)
         var cfg = try TrainConfig.load(from: url)
-        if let steps { cfg.steps = steps; cfg.warmupSteps = min(cfg.warmupSteps, max(0, steps - 1)) }
+        if let steps {
+            cfg.steps = steps
+            cfg.warmupSteps = min(cfg.warmupSteps, max(0, steps - 1))
+            cfg.snapshotSteps = cfg.snapshotSteps?.filter { $0 < steps }
+        }
         if let seed { cfg.seed = seed }
         let bar = ProgressLine()
         let summary = try Trainer.run(config: cfg, configDirectory: url.deletingLastPathComponent(),
