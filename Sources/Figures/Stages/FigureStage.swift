@@ -25,7 +25,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
     // Walkthrough stages added with issue 8.
     case tokenMerges, softmaxStep, embeddingPositionStep, headOutputStep, wholeStep
     // Added with issue 10: what each depth would predict, the key/value cache, the MLP's neurons.
-    case logitLens, kvCache, kvCacheStep
+    case logitLens, kvCache, kvCacheStep, mlpActivations
 
     /// The name on the command line: kebab-case like every other CLI value
     /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
@@ -102,6 +102,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .logitLens: ["topK"]
         case .kvCache: ["layer"]
         case .kvCacheStep: ["layer", "head"]
+        case .mlpActivations: ["layer", "neurons"]
         }
     }
 }

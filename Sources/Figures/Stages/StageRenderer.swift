@@ -22,13 +22,19 @@ public final class StageRenderer {
     /// threshold is read off the log's clipped flags, and the figure says so.
     public let trainConfig: TrainConfig?
     let words: Words
+    /// The training token stream `mlpActivations` scans, when given; else read on first use (`trainingStream`).
+    private var trainingTokens: [Int]?
+    private var scans: [Int: NeuronScan] = [:]
     private var traces: [[Int]: Trace] = [:]
     private var generations: [String: GenerationResult] = [:]
 
     /// Creates a session.
+    /// `trainingTokens` is the training split as `gptx train` made it (the lessons pass theirs);
+    /// without it, `mlpActivations` reads the corpus named by `train-config.json` beside the model folder.
     public init(bundle: ModelBundle, experiments: ExperimentResults, language: Language, theme: Theme,
-                trainConfig: TrainConfig? = nil)
+                trainConfig: TrainConfig? = nil, trainingTokens: [Int]? = nil)
     {
+        self.trainingTokens = trainingTokens
         self.bundle = bundle
         self.experiments = experiments
         self.language = language
@@ -58,6 +64,7 @@ public final class StageRenderer {
         case .logitLens: return [try logitLensFigure(request, p)]
         case .kvCache: return [try kvCacheFigure(request, p)]
         case .kvCacheStep: return try kvCacheFrames(request, p)
+        case .mlpActivations: return [try mlpActivationsFigure(request, p)]
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]
@@ -132,6 +139,32 @@ public final class StageRenderer {
                                    endOfText: stopAtEndOfText ? bundle.tokenizer.endOfTextID : nil)
         generations[key] = g
         return g
+    }
+
+    /// The training split of the corpus: the stream given at init, else re-made as `gptx train`
+    /// split it from the corpus that `train-config.json` beside the model folder names.
+    func trainingStream() throws(UserError) -> [Int] {
+        if let trainingTokens { return trainingTokens }
+        let file = bundle.directory.deletingLastPathComponent().appendingPathComponent("train-config.json")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw UserError("the training config \(file.path) is missing: the MLP neurons are looked up in the training text it names")
+        }
+        let config = try TrainConfig.load(from: file)
+        let corpus = URL(fileURLWithPath: config.corpus, relativeTo: file.deletingLastPathComponent()).standardizedFileURL
+        let documents = try Corpus.load(directory: corpus)
+        let stream = Trainer.split(documents: documents, tokenizer: bundle.tokenizer, valFraction: config.valFraction, seed: config.seed).train
+        trainingTokens = stream
+        return stream
+    }
+
+    /// Block `layer`'s neurons over `NeuronScan.standardWindows` of the training stream, run once per session.
+    func neuronScan(layer: Int) throws(UserError) -> NeuronScan {
+        if let s = scans[layer] { return s }
+        let windows = NeuronScan.windows(of: try trainingStream(), length: config.contextLength, count: NeuronScan.standardWindows)
+        guard !windows.isEmpty else { throw UserError("the training text is empty: no token to look up the MLP neurons in") }
+        let s = NeuronScan(model: model, layer: layer, windows: windows)
+        scans[layer] = s
+        return s
     }
 
     /// `parameters[name]` checked against the model's layers.
