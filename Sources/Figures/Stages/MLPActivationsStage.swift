@@ -188,6 +188,12 @@ extension StageRenderer {
     var defaultNeuronLayer: Int { max(0, (config.layers - 1) / 2) }
 
     func mlpActivationsFigure(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> StageFigure {
+        StageFigures.mlpActivations(try neuronFigureData(request, p), theme: theme, words: words)
+    }
+
+    /// What the figure draws: block `layer`'s GELU outputs on the prompt, its `neurons`
+    /// strongest neurons there and, for each, the 4 training tokens that drive it highest.
+    func neuronFigureData(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> NeuronFigureData {
         let ids = try promptIDs(request)
         let layer = try p.int("layer", default: defaultNeuronLayer, in: 0...(config.layers - 1))
         let k = try p.int("neurons", default: 6, in: 1...8)
@@ -202,9 +208,8 @@ extension StageRenderer {
                                     })
         }
         let activations = (0..<mlp.positions).map { t in (0..<mlp.neurons).map { Double(mlp.value(position: t, neuron: $0)) } }
-        let data = NeuronFigureData(layer: layer, width: config.width, tokens: shown, activations: activations, positiveShare: mlp.positiveShare,
-                                    minimum: Double(mlp.range.lowerBound), neurons: neurons, tokensScanned: scan.tokensScanned,
-                                    windows: scan.windows.count)
-        return StageFigures.mlpActivations(data, theme: theme, words: words)
+        return NeuronFigureData(layer: layer, width: config.width, tokens: shown, activations: activations, positiveShare: mlp.positiveShare,
+                                minimum: Double(mlp.range.lowerBound), neurons: neurons, tokensScanned: scan.tokensScanned,
+                                windows: scan.windows.count)
     }
 }
