@@ -233,4 +233,10 @@ import TinyGPT
             }
         }
     }
+
+    /// The README's stage count follows the stages.
+    @Test func readmeCountsTheStages() throws {
+        let readme = try String(contentsOf: Shipped.root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("lists the \(FigureStage.allCases.count) stages"))
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import TinyGPT
 
 /// How the shipped model was trained, as far as the lessons need it: the training config
-/// (clip threshold, warm-up) and the held-out validation text, split exactly as `gptx train` did.
+/// (clip threshold, warm-up), the training text and the held-out validation text, split exactly as `gptx train` did.
 ///
 ///     let record = try TrainingRecord.load(configFile: URL(fileURLWithPath: "lessons/train-config.json"),
 ///                                          bundle: bundle)
@@ -12,11 +12,14 @@ public struct TrainingRecord: Sendable {
     public var config: TrainConfig
     /// The validation token stream (documents the model never trained on).
     public var validation: [Int]
+    /// The training token stream (what the model trained on; the MLP neurons are looked up in it).
+    public var train: [Int]
 
     /// A record from parts (tests).
-    public init(config: TrainConfig, validation: [Int]) {
+    public init(config: TrainConfig, validation: [Int], train: [Int] = []) {
         self.config = config
         self.validation = validation
+        self.train = train
     }
 
     /// Reads the config and its corpus, re-creates the train/validation split, and checks the
@@ -35,7 +38,7 @@ public struct TrainingRecord: Sendable {
         let corpus = URL(fileURLWithPath: config.corpus, relativeTo: configFile.deletingLastPathComponent()).standardizedFileURL
         let documents = try Corpus.load(directory: corpus)
         let split = Trainer.split(documents: documents, tokenizer: bundle.tokenizer, valFraction: config.valFraction, seed: config.seed)
-        return TrainingRecord(config: config, validation: split.val)
+        return TrainingRecord(config: config, validation: split.val, train: split.train)
     }
 
     /// `count` windows of `length` tokens from the validation stream, at evenly spaced offsets
