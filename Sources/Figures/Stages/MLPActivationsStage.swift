@@ -85,9 +85,12 @@ extension StageFigures {
         let cellW = gridW / Double(H), cellH = min(max(1, frame.height - markH - axisH) / Double(T), 24)
         let gridH = cellH * Double(T)
         var out: [Primitive] = []
+        // Each cell overlaps its right and lower neighbour by a hair, so anti-aliasing leaves no
+        // background-coloured seams between 3-point columns.
         for (t, row) in d.activations.enumerated() {
             for (n, v) in row.enumerated() {
-                out.append(.rect(Rect(x: gx + Double(n) * cellW, y: gy + Double(t) * cellH, width: cellW, height: cellH), fill: scale.color(for: v)))
+                let w = cellW + (n < H - 1 ? 0.5 : 0), h = cellH + (t < T - 1 ? 0.5 : 0)
+                out.append(.rect(Rect(x: gx + Double(n) * cellW, y: gy + Double(t) * cellH, width: w, height: h), fill: scale.color(for: v)))
             }
         }
         out.append(.rect(Rect(x: gx, y: gy, width: gridW, height: gridH), stroke: Stroke(color: theme.grid, width: 0.75)))
