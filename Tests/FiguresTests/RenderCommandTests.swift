@@ -49,6 +49,8 @@ struct RenderCommandTests {
         (["--format", "png,gif"], "--format \"gif\" is not known: allowed png, svg, pdf"),
         (["--theme", "neon"], "--theme \"neon\" is not known: allowed light, dark, print"),
         (["--stage", "attentionScores", "--param", "layer=7"], "parameter layer = \"7\" is not valid: allowed an integer in 0...3"),
+        (["--stage", "mlp-activations", "--param", "layer=4"], "parameter layer = \"4\" is not valid: allowed an integer in 0...3"),
+        (["--stage", "mlp-activations", "--param", "neurons=x"], "parameter neurons = \"x\" is not valid: allowed an integer in 1...8"),
     ])
     func badOptionsAreOneLineExitTwo(args: [String], message: String) throws {
         let dir = scratch()

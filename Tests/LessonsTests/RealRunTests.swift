@@ -201,6 +201,28 @@ func layer0Pattern(_ ids: [Int], head h: Int) -> [[Double]] {
         }
     }
 
+    /// Chapter 3's MLP numbers from traced passes alone: the prompt's strongest neuron of block 1
+    /// and, over 16 evenly spaced context windows of the training split, the token it peaks on.
+    @Test func chapter3NeuronsFromTracedPasses() {
+        let model = Real.bundle.model, ids = Real.bundle.tokenizer.encode("我爱机器学习")
+        let post = model.forward(ids, trace: true).trace![TraceName.mlpPost(layer: 1)]!
+        let peaks = (0..<256).map { n in (0..<ids.count).map { post.data[$0 * 256 + n] }.max()! }
+        let neuron = peaks.indices.max { peaks[$0] != peaks[$1] ? peaks[$0] < peaks[$1] : $0 > $1 }!
+        #expect(Real.printed("ch3.mlp.neuron", 3) == String(neuron))
+        expectPrinted(Real.printed("ch3.mlp.peak", 3), equals: Double(peaks[neuron]), "ch3 neuron peak")
+        expectPrinted(Real.printed("ch3.mlp.positive", 3), equals: Double(post.data.filter { $0 > 0 }.count) / Double(post.data.count), "ch3 positive share")
+        let stream = Real.training.train, room = stream.count - 64
+        var best: (value: Float, id: Int) = (-.infinity, -1)
+        for i in 0..<16 {
+            let start = room * i / 15, window = Array(stream[start..<(start + 64)])
+            let p = model.forward(window, trace: true).trace![TraceName.mlpPost(layer: 1)]!
+            for t in 0..<64 where p.data[t * 256 + neuron] > best.value { best = (p.data[t * 256 + neuron], window[t]) }
+        }
+        #expect(Real.printed("ch3.mlp.corpusToken", 3) == Format.code(Real.bundle.tokenizer.displayText(best.id)))
+        expectPrinted(Real.printed("ch3.mlp.corpusPeak", 3), equals: Double(best.value), "ch3 neuron's training peak")
+        #expect(Real.printed("ch3.mlp.scanned", 3) == "1,024")
+    }
+
     @Test func chapter7GreedyStepsFromRepeatedFullPasses() {
         var ids = Real.bundle.tokenizer.encode("人工智能是")
         for step in 0..<8 {

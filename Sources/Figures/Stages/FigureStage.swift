@@ -25,7 +25,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
     // Walkthrough stages added with issue 8.
     case tokenMerges, softmaxStep, embeddingPositionStep, headOutputStep, wholeStep
     // Added with issue 10: what each depth would predict, the key/value cache, the MLP's neurons.
-    case logitLens, kvCache, kvCacheStep
+    case logitLens, kvCache, kvCacheStep, mlpActivations
     // The model while it trains, from the snapshots `gptx train` keeps (issue 10).
     case snapshotProbabilities, snapshotAttention, trainingStep
 
@@ -106,6 +106,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .kvCache: ["layer"]
         case .kvCacheStep: ["layer", "head"]
         case .snapshotProbabilities, .snapshotAttention, .trainingStep: ["layer", "head", "topK"]
+        case .mlpActivations: ["layer", "neurons"]
         }
     }
 }

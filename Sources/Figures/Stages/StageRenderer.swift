@@ -22,19 +22,21 @@ public final class StageRenderer {
     /// threshold is read off the log's clipped flags, and the figure says so.
     public let trainConfig: TrainConfig?
     let words: Words
-    /// The training documents, for what the corpus itself writes after a prompt (the snapshot
-    /// figures' target split); empty: not known, and the figures say so.
-    public var corpus: [String] = []
-    /// Held-out windows (token ids, each one longer than the input) the snapshot study measures its loss on.
-    public var heldOutWindows: [[Int]] = []
+    /// The corpus as `gptx train` split it, when given or once read (`trainingText()`).
+    private var text: TrainingData?
     var studies: [String: SnapshotStudy] = [:]
+    private var scans: [Int: NeuronScan] = [:]
     private var traces: [[Int]: Trace] = [:]
     private var generations: [String: GenerationResult] = [:]
 
     /// Creates a session.
+    /// `trainingText` is the corpus as `gptx train` split it (the lessons pass theirs); without it,
+    /// the stages that read it (`mlpActivations`, the snapshot stages) read the corpus named by
+    /// `train-config.json` beside the model folder.
     public init(bundle: ModelBundle, experiments: ExperimentResults, language: Language, theme: Theme,
-                trainConfig: TrainConfig? = nil)
+                trainConfig: TrainConfig? = nil, trainingText: TrainingData? = nil)
     {
+        self.text = trainingText
         self.bundle = bundle
         self.experiments = experiments
         self.language = language
@@ -67,6 +69,7 @@ public final class StageRenderer {
         case .snapshotProbabilities: return [try snapshotProbabilitiesFigure(request, p)]
         case .snapshotAttention: return [try snapshotAttentionFigure(request, p)]
         case .trainingStep: return try trainingFrames(request, p)
+        case .mlpActivations: return [try mlpActivationsFigure(request, p)]
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]
@@ -141,6 +144,31 @@ public final class StageRenderer {
                                    endOfText: stopAtEndOfText ? bundle.tokenizer.endOfTextID : nil)
         generations[key] = g
         return g
+    }
+
+    /// The corpus as `gptx train` split it: the text given at init, else re-made from the corpus
+    /// that `train-config.json` beside the model folder names.
+    func trainingText() throws(UserError) -> TrainingData {
+        if let text { return text }
+        let file = bundle.directory.deletingLastPathComponent().appendingPathComponent("train-config.json")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw UserError("the training config \(file.path) is missing: this figure reads the training text it names")
+        }
+        let config = try TrainConfig.load(from: file)
+        let corpus = URL(fileURLWithPath: config.corpus, relativeTo: file.deletingLastPathComponent()).standardizedFileURL
+        let t = TrainingData(documents: try Corpus.load(directory: corpus), tokenizer: bundle.tokenizer, config: config)
+        text = t
+        return t
+    }
+
+    /// Block `layer`'s neurons over `NeuronScan.standardWindows` of the training stream, run once per session.
+    func neuronScan(layer: Int) throws(UserError) -> NeuronScan {
+        if let s = scans[layer] { return s }
+        let windows = NeuronScan.windows(of: try trainingText().train, length: config.contextLength, count: NeuronScan.standardWindows)
+        guard !windows.isEmpty else { throw UserError("the training text is empty: no token to look up the MLP neurons in") }
+        let s = NeuronScan(model: model, layer: layer, windows: windows)
+        scans[layer] = s
+        return s
     }
 
     /// `parameters[name]` checked against the model's layers.

@@ -110,8 +110,10 @@ extension StageRenderer {
         let k = try p.int("topK", default: 4, in: 1...8)
         let key = "\(ids)|\(layer)|\(head)|\(k)"
         if let s = studies[key] { return s }
-        let views = try TrainingSnapshots.views(bundle: bundle, prompt: ids, layer: layer, head: head, continuation: 12, windows: heldOutWindows)
-        let counts = Corpus.nextTokenCounts(after: request.prompt, documents: corpus, tokenizer: bundle.tokenizer)
+        let text = try? trainingText()
+        let windows = text.map { TrainingSnapshots.heldOutWindows($0.validation, contextLength: config.contextLength) } ?? []
+        let views = try TrainingSnapshots.views(bundle: bundle, prompt: ids, layer: layer, head: head, continuation: 12, windows: windows)
+        let counts = Corpus.nextTokenCounts(after: request.prompt, documents: text?.documents ?? [], tokenizer: bundle.tokenizer)
         let candidates = SnapshotCandidates(counts: counts, final: views.last!.probabilities, k: k)
         let eot = bundle.tokenizer.endOfTextID
         let greedy = views.map { v in bundle.tokenizer.decode(v.greedy.filter { $0 != eot }) + (v.greedy.last == eot ? "⏎" : "") }

@@ -40,7 +40,8 @@ public final class StageFigureSource: FigureSource, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let r = renderers[language] { return r }
         let r = StageRenderer(bundle: run.bundle, experiments: run.experiments, language: language, theme: theme,
-                              trainConfig: run.training.config)
+                              trainConfig: run.training.config,
+                              trainingText: run.training.train.isEmpty ? nil : run.training.text(tokenizer: run.bundle.tokenizer))
         renderers[language] = r
         return r
     }

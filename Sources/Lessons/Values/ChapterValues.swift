@@ -228,13 +228,48 @@ public struct Chapter3Values {
             self.last = last; self.depths = depths; final = depths[depths.count - 1]; self.settled = depths[settled]
             settledLast = settled == depths.count - 1; self.embeddingEchoes = embeddingEchoes }
     }
+    /// One block's MLP neurons on the prompt and over training text (`MLPActivations`, `NeuronScan`:
+    /// the same numbers as the `mlpActivations` figure).
+    public struct MLP {
+        public var layer: Int
+        /// Width C, hidden width 4C, and the factor between them.
+        public var width: Int
+        public var hidden: Int
+        public var factor: Int
+        /// Prompt tokens, and activations drawn (tokens × hidden, grouped).
+        public var tokens: Int
+        public var cells: String
+        /// Share of activations above 0, and the smallest one.
+        public var positive: String
+        public var minimum: String
+        /// The neuron with the largest activation on the prompt, that activation and the token there.
+        public var neuron: Int
+        public var peak: String
+        public var peakToken: String
+        /// The training token that drives that neuron highest, and its activation.
+        public var corpusToken: String
+        public var corpusPeak: String
+        /// Training tokens scanned (grouped) and the windows they came in.
+        public var scanned: String
+        public var windows: Int
+        /// How many of the strongest neurons the figure lists.
+        public var shown: Int
+        public init(layer: Int, width: Int, tokens: Int, positive: String, minimum: String, neuron: Int, peak: String, peakToken: String,
+                    corpusToken: String, corpusPeak: String, scanned: Int, windows: Int, shown: Int) {
+            self.shown = shown
+            self.layer = layer; self.width = width; hidden = 4 * width; factor = 4; self.tokens = tokens
+            cells = Format.grouped(tokens * 4 * width); self.positive = positive; self.minimum = minimum
+            self.neuron = neuron; self.peak = peak; self.peakToken = peakToken; self.corpusToken = corpusToken; self.corpusPeak = corpusPeak
+            self.scanned = Format.grouped(scanned); self.windows = windows }
+    }
     public var ropeExample: Rope
     public var block: Block
     public var lens: Lens
+    public var mlp: MLP
     public init(prompt: String, rows: [EmbeddingRow], learned: Bool, sinusoidal: Bool, rope: Bool, ropeExample: Rope, block: Block,
-                lens: Lens) {
+                lens: Lens, mlp: MLP) {
         self.prompt = prompt; self.rows = rows; self.learned = learned; self.sinusoidal = sinusoidal; self.rope = rope
-        self.ropeExample = ropeExample; self.block = block; self.lens = lens }
+        self.ropeExample = ropeExample; self.block = block; self.lens = lens; self.mlp = mlp }
 }
 
 /// Ch. 4: next-token distribution, code continuation, chain rule, embedding geometry.

@@ -88,7 +88,25 @@ extension EngineRun {
         let lensValues = Chapter3Values.Lens(last: probe.show(ids[last]), depths: depths, settled: lens.settledDepth(position: last),
                                              embeddingEchoes: lens.top(1, depth: 0, position: last)[0].id == ids[last])
         return Chapter3Values(prompt: Format.code(s.prompt), rows: rows, learned: p == .learned, sinusoidal: p == .sinusoidal, rope: p == .rope,
-                              ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block, lens: lensValues)
+                              ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block, lens: lensValues,
+                              mlp: try mlp(c, trace: trace))
+    }
+
+    /// Ch. 3's MLP neurons: the figure "mlp"'s block on the prompt (`MLPActivations`) and its
+    /// strongest neuron's top token over the training text (`NeuronScan`), as the `mlpActivations` figure computes them.
+    func mlp(_ c: ChapterView, trace: Trace) throws(UserError) -> Chapter3Values.MLP {
+        let model = bundle.model, config = model.config
+        let layer = try c.int("mlp", "layer", max(0, (config.layers - 1) / 2))
+        guard (0..<config.layers).contains(layer) else { throw c.fail("figure \"mlp\": layer \(layer) is out of range: allowed 0...\(config.layers - 1)") }
+        let windows = NeuronScan.windows(of: training.train, length: config.contextLength, count: NeuronScan.standardWindows)
+        guard !windows.isEmpty else { throw c.fail("the training text is empty: no token to look up the MLP neurons in") }
+        let mlp = MLPActivations(trace: trace, layer: layer), peak = mlp.strongest(1)[0]
+        let scan = NeuronScan(model: model, layer: layer, windows: windows), best = scan.top[peak.neuron][0]
+        return .init(layer: layer, width: config.width, tokens: mlp.positions, positive: Format.percent(mlp.positiveShare),
+                     minimum: Format.fixed(Double(mlp.range.lowerBound)), neuron: peak.neuron, peak: Format.fixed(Double(peak.activation), 2),
+                     peakToken: probe.show(trace.ids[peak.position]), corpusToken: probe.show(best.id),
+                     corpusPeak: Format.fixed(Double(best.activation), 2), scanned: scan.tokensScanned, windows: windows.count,
+                     shown: try c.int("mlp", "neurons", 6))
     }
 
     /// The primer's illustrative next words after 我今天很, with its made-up probabilities.

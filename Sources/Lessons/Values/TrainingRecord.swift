@@ -2,7 +2,7 @@ import Foundation
 import TinyGPT
 
 /// How the shipped model was trained, as far as the lessons need it: the training config
-/// (clip threshold, warm-up) and the held-out validation text, split exactly as `gptx train` did.
+/// (clip threshold, warm-up), the training text and the held-out validation text, split exactly as `gptx train` did.
 ///
 ///     let record = try TrainingRecord.load(configFile: URL(fileURLWithPath: "lessons/train-config.json"),
 ///                                          bundle: bundle)
@@ -12,11 +12,22 @@ public struct TrainingRecord: Sendable {
     public var config: TrainConfig
     /// The validation token stream (documents the model never trained on).
     public var validation: [Int]
+    /// The training token stream (what the model trained on; the MLP neurons are looked up in it).
+    public var train: [Int]
+    /// The corpus's documents (what the corpus writes after a prompt is counted in them).
+    public var documents: [String]
 
     /// A record from parts (tests).
-    public init(config: TrainConfig, validation: [Int]) {
+    public init(config: TrainConfig, validation: [Int], train: [Int] = [], documents: [String] = []) {
         self.config = config
         self.validation = validation
+        self.train = train
+        self.documents = documents
+    }
+
+    /// The corpus as the figures read it.
+    public func text(tokenizer: Tokenizer) -> TrainingData {
+        TrainingData(documents: documents, tokenizer: tokenizer, train: train, validation: validation)
     }
 
     /// Reads the config and its corpus, re-creates the train/validation split, and checks the
@@ -34,8 +45,8 @@ public struct TrainingRecord: Sendable {
         }
         let corpus = URL(fileURLWithPath: config.corpus, relativeTo: configFile.deletingLastPathComponent()).standardizedFileURL
         let documents = try Corpus.load(directory: corpus)
-        let split = Trainer.split(documents: documents, tokenizer: bundle.tokenizer, valFraction: config.valFraction, seed: config.seed)
-        return TrainingRecord(config: config, validation: split.val)
+        let text = TrainingData(documents: documents, tokenizer: bundle.tokenizer, config: config)
+        return TrainingRecord(config: config, validation: text.validation, train: text.train, documents: documents)
     }
 
     /// `count` windows of `length` tokens from the validation stream, at evenly spaced offsets

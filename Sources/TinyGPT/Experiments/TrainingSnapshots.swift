@@ -43,6 +43,14 @@ public enum TrainingSnapshots {
         return out
     }
 
+    /// The held-out windows a snapshot's loss is measured on: 8 windows of the context length + 1
+    /// tokens at evenly spaced offsets of the validation stream (empty when it is too short).
+    public static func heldOutWindows(_ validation: [Int], contextLength: Int) -> [[Int]] {
+        let length = contextLength + 1, count = 8, room = validation.count - length
+        guard room > 0 else { return [] }
+        return (0..<count).map { i in let start = room * i / count; return Array(validation[start..<(start + length)]) }
+    }
+
     static func view(_ model: GPT, step: Int, prompt: [Int], layer: Int, head: Int, continuation: Int,
                      windows: [[Int]], endOfText: Int) throws(UserError) -> SnapshotView {
         let T = prompt.count

@@ -62,14 +62,16 @@ public final class GPT: @unchecked Sendable {
     /// Runs every kernel of the forward pass over `inputs` (B, T) into `acts`, up to the
     /// probabilities. `wteT` (C, V) is the transposed token embedding for the unembedding.
     /// `beforeRotation`, when given, receives each layer's qkv before RoPE rotates it.
+    /// `blocks`, when given, stops after that many blocks (no logits): `NeuronScan` reads one
+    /// block's MLP over thousands of tokens and needs nothing after it.
     func forwardPass(_ acts: FloatBuffer, _ a: ActivationLayout, _ inputs: UnsafePointer<Int32>,
-                     wteT: FloatBuffer, beforeRotation: ((Int, UnsafePointer<Float>) -> Void)? = nil) {
+                     wteT: FloatBuffer, beforeRotation: ((Int, UnsafePointer<Float>) -> Void)? = nil, blocks: Int? = nil) {
         let B = a.B, T = a.T, C = config.width, NH = config.heads, V = config.vocabSize, BT = B * T
         let p = params.pointer, x = acts.pointer
         withPositionTable { pos in
             embeddingForward(x + a.encoded, inputs, p + layout.tokenEmbedding, pos, B: B, T: T, C: C)
         }
-        for l in 0..<config.layers {
+        for l in 0..<min(config.layers, blocks ?? config.layers) {
             let w = layout.layers[l], o = a.layers[l]
             let residual = x + a.residualIn(l)
             layerNormForward(x + o.ln1, x + o.ln1Mean, x + o.ln1Rstd, residual, p + w.ln1Weight, p + w.ln1Bias, N: BT, C: C)
@@ -87,6 +89,7 @@ public final class GPT: @unchecked Sendable {
             matmulForward(x + o.fcproj, x + o.fchGelu, p + w.fcProjWeight, p + w.fcProjBias, N: BT, IN: 4 * C, OUT: C)
             residualForward(x + o.residual3, x + o.residual2, x + o.fcproj, BT * C)
         }
+        if let blocks, blocks < config.layers { return }
         layerNormForward(x + a.lnf, x + a.lnfMean, x + a.lnfRstd, x + a.residualIn(config.layers),
                          p + layout.lnfWeight, p + layout.lnfBias, N: BT, C: C)
         transpose(p + layout.tokenEmbedding, rows: V, cols: C, into: wteT.pointer)

@@ -32,6 +32,19 @@ public struct TrainingData: Sendable {
     public var tokenizer: Tokenizer
     public var train: [Int]
     public var validation: [Int]
+
+    public init(documents: [String], tokenizer: Tokenizer, train: [Int], validation: [Int]) {
+        self.documents = documents
+        self.tokenizer = tokenizer
+        self.train = train
+        self.validation = validation
+    }
+
+    /// The documents split as `gptx train` splits them with `config` (a trained model's tokenizer).
+    public init(documents: [String], tokenizer: Tokenizer, config: TrainConfig) {
+        let split = Trainer.split(documents: documents, tokenizer: tokenizer, valFraction: config.valFraction, seed: config.seed)
+        self.init(documents: documents, tokenizer: tokenizer, train: split.train, validation: split.val)
+    }
 }
 
 /// Trains the tokenizer and then the model on a corpus: next-token cross-entropy, AdamW, global-norm
