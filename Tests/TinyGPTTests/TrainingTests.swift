@@ -121,6 +121,72 @@ import Testing
         #expect(bundle.trainLog.last!.trainLoss < bundle.trainLog.first!.trainLoss - 1)
     }
 
+    /// `snapshot_steps` keeps the weights as they were after exactly those steps (0: the seeded
+    /// initialisation), as ordinary checkpoints beside the model; a later run without them removes them.
+    @Test func snapshotsAreTheWeightsAfterThoseSteps() throws {
+        let corpus = try Self.tinyCorpus()
+        var config = Self.tinyTrainConfig(corpus: corpus.path)
+        config.snapshotSteps = [0, 10, 20]
+        let out = corpus.appendingPathComponent("snap")
+        _ = try Trainer.run(config: config, configDirectory: corpus, output: out)
+        #expect(Snapshots.list(model: out) == [0, 10, 20])
+        let bundle = try ModelBundle.load(directory: out)
+        // Step 0 is the initialisation GPT(config, seed) makes.
+        let initial = GPT(config: bundle.model.config, seed: config.seed)
+        #expect(try Snapshots.load(step: 0, model: out, like: bundle.model.config).parameters == initial.parameters)
+        // Steps 10 and 20: the same training loop, stopped and copied there by hand.
+        let data = try Trainer.prepare(config: config, configDirectory: corpus)
+        var copies: [Int: [Float]] = [:]
+        _ = Trainer.optimize(initial, train: data.train, validation: data.validation, config: config, stepped: { done in
+            if done == 10 || done == 20 { copies[done] = initial.parameters }
+        })
+        for step in [10, 20] {
+            #expect(try Snapshots.load(step: step, model: out, like: bundle.model.config).parameters == copies[step], "step \(step)")
+        }
+        #expect(copies[20] != copies[10] && copies[20] != bundle.model.parameters)
+        // The views end with the model itself, at the log's last step.
+        let views = try TrainingSnapshots.views(bundle: bundle, prompt: bundle.tokenizer.encode("我今天很"), layer: 0, head: 1, continuation: 3)
+        #expect(views.map(\.step) == [0, 10, 20, 30])
+        let final = bundle.model.forward(bundle.tokenizer.encode("我今天很")).logits
+        #expect(views.last!.probabilities == Sampler.softmax(Array(final.row(final.shape[0] - 1))))
+        for v in views { for (q, row) in v.pattern.enumerated() { #expect(abs(row.reduce(0, +) - 1) < 1e-5 && row[(q + 1)...].allSatisfy { $0 == 0 }) } }
+        // Retraining without snapshots leaves none behind.
+        config.snapshotSteps = nil
+        _ = try Trainer.run(config: config, configDirectory: corpus, output: out)
+        #expect(Snapshots.list(model: out).isEmpty)
+        #expect(throws: UserError.self) { _ = try TrainingSnapshots.views(bundle: try ModelBundle.load(directory: out), prompt: [1], layer: 0, head: 0, continuation: 1) }
+    }
+
+    @Test func snapshotStepsMustIncreaseInsideTheRun() {
+        var config = Self.tinyTrainConfig(corpus: "x")
+        for bad in [[10, 5], [30], [-1], [3, 3]] {
+            config.snapshotSteps = bad
+            #expect(throws: UserError.self, "\(bad)") { try config.validate() }
+        }
+        config.snapshotSteps = [0, 29]
+        #expect(throws: Never.self) { try config.validate() }
+    }
+
+    /// What the corpus writes after a prompt, counted as the model reads it, equals a plain count
+    /// of the text: 40 documents cycle through four words.
+    @Test func corpusContinuationsAreCountedInTokens() throws {
+        let docs = try Corpus.load(directory: try Self.tinyCorpus())
+        let tokenizer = Tokenizer.train(documents: docs, vocabSize: 300)
+        let counts = Corpus.nextTokenCounts(after: "我今天很", documents: docs, tokenizer: tokenizer)
+        var byText: [String: Int] = [:]
+        for (id, n) in counts { byText[tokenizer.decode([id]), default: 0] += n }
+        for word in ["开心", "忙", "累", "幸福"] {
+            let plain = docs.filter { $0.contains("我今天很" + word) }.count
+            #expect(plain == 10)
+            // The counted token is the word or its first piece.
+            #expect(byText.filter { word.hasPrefix($0.key) }.values.reduce(0, +) == plain, "\(word): \(byText)")
+        }
+        #expect(counts.values.reduce(0, +) == 40)
+        let c = SnapshotCandidates(counts: counts, final: [], k: 2)
+        #expect(c.ids.count == 2 && c.shares!.allSatisfy { abs($0 - 0.25) < 1e-12 } && c.occurrences == 40)
+        #expect(SnapshotCandidates(counts: [:], final: [0.1, 0.7, 0.2], k: 2) == SnapshotCandidates(ids: [1, 2], shares: nil, occurrences: 0))
+    }
+
     @Test func badTrainingInputsAreOneLineErrors() throws {
         let corpus = try Self.tinyCorpus()
         var config = Self.tinyTrainConfig(corpus: corpus.path)

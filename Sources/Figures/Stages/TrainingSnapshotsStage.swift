@@ -76,7 +76,10 @@ extension StageFigures {
         let caption = words("最后一个 token「\(s.prompt[lastRow])」给前一个 token 的权重：第 \(first.step) 步 \(Num.percent(prevShare(first)))，第 \(last.step) 步 \(Num.percent(prevShare(last)))；随机初始化时每行接近均匀。",
                             "The weight the last token \"\(s.prompt[lastRow])\" gives the one before it: \(Num.percent(prevShare(first))) at step \(first.step), \(Num.percent(prevShare(last))) at step \(last.step); at initialisation each row is close to uniform.")
         let alt = words("\(n) 个小热图：同一个头在每个快照的注意力模式", "\(n) small heatmaps: the same head's attention pattern at each snapshot")
-        return StageFigure(.snapshotAttention, page: page, caption: caption, alt: alt, items: grid.draw(in: page.body, theme: theme), fitted: true)
+        // Square cells: the grid is as tall as one panel is wide (plus its header and labels); the page is cropped to it.
+        let body = page.body
+        let rect = Rect(x: body.minX, y: body.minY, width: body.width, height: min(body.height, body.width / Double(n) + theme.labelSize * 4))
+        return StageFigure(.snapshotAttention, page: page, caption: caption, alt: alt, items: grid.draw(in: rect, theme: theme), fitted: true)
     }
 
     /// Frame `f` (0-based snapshot): the probabilities so far, this snapshot's pattern, its greedy text.

@@ -155,10 +155,57 @@ public struct Chapter2Values {
             self.prompt = prompt; self.target = target; self.steps = steps; self.examples = examples; self.before = before
             self.after = after; self.beforeTop1 = beforeTop1; self.afterTop1 = afterTop1; self.rose = rose }
     }
+    /// The model at one snapshot (`TrainingSnapshots`): held-out loss, P(candidate | prompt) per candidate, greedy text.
+    public struct Snapshot {
+        public var step: Int
+        public var loss: String
+        public var probs: [String]
+        /// Total variation distance between the model's next-token distribution and the corpus's
+        /// (½ Σ over the vocabulary of |p − share|; 0 is the same, 1 disjoint).
+        public var distance: String
+        public var text: String
+        public init(step: Int, loss: String, probs: [String], distance: String, text: String) {
+            self.step = step; self.loss = loss; self.probs = probs; self.distance = distance; self.text = text }
+    }
+    /// The model while it trained, seen through one prompt, against what the corpus writes after it.
+    public struct Snapshots {
+        /// One continuation the corpus writes after the prompt, and its share of them all.
+        public struct Split { public var token: String; public var share: String
+            public init(token: String, share: String) { self.token = token; self.share = share } }
+        public var prompt: String
+        /// The continuations the figure follows, most frequent first.
+        public var split: [Split]
+        public var size: Int
+        /// Places the corpus continues the prompt.
+        public var occurrences: Int
+        public var rows: [Snapshot]
+        /// `0, 50, 150, …` (the rows' steps).
+        public var steps: String
+        public var first: Snapshot
+        public var last: Snapshot
+        /// The snapshot closest to the corpus split.
+        public var closest: Snapshot
+        /// The trained model is not the closest one: training went past the split.
+        public var overshot: Bool
+        /// The held-out loss is lower at the last step than at the closest one.
+        public var lossFell: Bool
+        public var layer: Int
+        public var head: Int
+        /// At step 0, the largest distance of any attention weight of that head from an even split of its row.
+        public var initialSpread: String
+        public init(prompt: String, split: [Split], occurrences: Int, rows: [Snapshot], closest: Snapshot, lossFell: Bool,
+                    layer: Int, head: Int, initialSpread: String) {
+            self.prompt = prompt; self.split = split; self.size = split.count; self.occurrences = occurrences; self.rows = rows
+            self.steps = rows.map { String($0.step) }.joined(separator: ", ")
+            self.first = rows.first!; self.last = rows.last!; self.closest = closest; self.overshot = closest.step != rows.last!.step
+            self.lossFell = lossFell; self.layer = layer; self.head = head; self.initialSpread = initialSpread }
+    }
     public var window: Window
     public var loss: Loss
     public var fineTune: FineTune
-    public init(window: Window, loss: Loss, fineTune: FineTune) { self.window = window; self.loss = loss; self.fineTune = fineTune }
+    public var snapshots: Snapshots
+    public init(window: Window, loss: Loss, fineTune: FineTune, snapshots: Snapshots) {
+        self.window = window; self.loss = loss; self.fineTune = fineTune; self.snapshots = snapshots }
 }
 
 /// Ch. 3: dimensions, embedding rows, positions, one block.

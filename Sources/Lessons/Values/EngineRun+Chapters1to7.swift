@@ -49,7 +49,40 @@ extension EngineRun {
         let loss = Chapter2Values.Loss(steps: log.count, first: Format.fixed(Double(first.trainLoss)), last: Format.fixed(Double(last.trainLoss)),
                                        lastVal: log.last(where: { $0.valLoss != nil })?.valLoss.map { Format.fixed(Double($0)) },
                                        uniform: Format.fixed(log1p(Double(bundle.model.config.vocabSize) - 1)))
-        return Chapter2Values(window: .init(text: Format.code(s.prompt), length: pairs.count, pairs: pairs), loss: loss, fineTune: sft)
+        return Chapter2Values(window: .init(text: Format.code(s.prompt), length: pairs.count, pairs: pairs), loss: loss, fineTune: sft,
+                              snapshots: try snapshots(c))
+    }
+
+    /// Ch. 2: the model at each snapshot after the `snapshots` prompt, against what the corpus writes
+    /// there (the same `TrainingSnapshots` and `SnapshotCandidates` the snapshot figures draw).
+    func snapshots(_ c: ChapterView) throws(UserError) -> Chapter2Values.Snapshots {
+        let s = try c.scenario("snapshots")
+        let ids = try probe.ids(s, what: c.what)
+        let layer = try c.int("snapshots", "layer", 1), head = try c.int("snapshots", "head", 0), k = try c.int("snapshots", "topK", 4)
+        let views = try TrainingSnapshots.views(bundle: bundle, prompt: ids, layer: layer, head: head, continuation: 12,
+                                                windows: TrainingSnapshots.heldOutWindows(training.validation, contextLength: bundle.model.config.contextLength))
+        let counts = Corpus.nextTokenCounts(after: s.prompt, documents: training.documents, tokenizer: bundle.tokenizer)
+        let candidates = SnapshotCandidates(counts: counts, final: views.last!.probabilities, k: k)
+        guard let shares = candidates.shares else { throw c.fail("scenario \"snapshots\": the corpus never continues \(s.prompt): choose a prompt the corpus contains") }
+        let total = Double(candidates.occurrences)
+        let eot = bundle.tokenizer.endOfTextID
+        let rows = views.map { v -> (Chapter2Values.Snapshot, Double) in
+            let counted = counts.map { abs(v.probabilities[$0.key] - Double($0.value) / total) }.reduce(0, +)
+            let elsewhere = 1 - counts.keys.map { v.probabilities[$0] }.reduce(0, +)
+            let distance = (counted + elsewhere) / 2
+            let text = bundle.tokenizer.decode(v.greedy.filter { $0 != eot })
+            return (Chapter2Values.Snapshot(step: v.step, loss: v.loss.map { Format.fixed($0) } ?? "—",
+                                            probs: candidates.ids.map { Format.prob(v.probabilities[$0]) },
+                                            distance: Format.fixed(distance), text: Format.code(text.isEmpty ? "⏎" : text)), distance)
+        }
+        let closest = rows.indices.min { rows[$0].1 < rows[$1].1 || (rows[$0].1 == rows[$1].1 && $0 < $1) }!
+        let lossFell = (views.last!.loss ?? 0) < (views[closest].loss ?? 0)
+        let initial = views.first!.pattern
+        let spread = initial.enumerated().map { q, row in row.prefix(q + 1).map { abs($0 - 1 / Double(q + 1)) }.max() ?? 0 }.max() ?? 0
+        return Chapter2Values.Snapshots(prompt: Format.code(s.prompt),
+                                        split: zip(candidates.ids, shares).map { .init(token: probe.show($0), share: Format.percent($1)) },
+                                        occurrences: candidates.occurrences, rows: rows.map(\.0), closest: rows[closest].0, lossFell: lossFell,
+                                        layer: layer, head: head, initialSpread: Format.fixed(spread))
     }
 
     /// Ch. 3: embedding rows, the positional scheme, a RoPE angle, one block's vector sizes.

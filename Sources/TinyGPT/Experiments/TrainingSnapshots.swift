@@ -105,6 +105,12 @@ public struct SnapshotCandidates: Sendable, Equatable {
     /// Places the corpus continues the prompt.
     public var occurrences: Int
 
+    public init(ids: [Int], shares: [Double]?, occurrences: Int) {
+        self.ids = ids
+        self.shares = shares
+        self.occurrences = occurrences
+    }
+
     /// At most `k` candidates from the corpus counts (ties: smaller id first), else from `final`.
     public init(counts: [Int: Int], final: [Double], k: Int) {
         let total = counts.values.reduce(0, +)
