@@ -61,7 +61,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
     /// Parameter names this stage understands (besides `frame` and `frames` for walkthrough stages).
     public var parameters: Set<String> {
         switch self {
-        case .nextTokenBars: ["topK"]
+        case .nextTokenBars: ["topK", "start", "targets"]
         case .trainingWindow: ["length"]
         case .lossCurve: ["smoothing"]
         case .fineTuneShift: ["topK"]

@@ -12,11 +12,14 @@ public struct TrainingRecord: Sendable {
     public var config: TrainConfig
     /// The validation token stream (documents the model never trained on).
     public var validation: [Int]
+    /// Every document of the corpus as text (training and validation alike), for counting.
+    public var documents: [String]
 
     /// A record from parts (tests).
-    public init(config: TrainConfig, validation: [Int]) {
+    public init(config: TrainConfig, validation: [Int], documents: [String] = []) {
         self.config = config
         self.validation = validation
+        self.documents = documents
     }
 
     /// Reads the config and its corpus, re-creates the train/validation split, and checks the
@@ -35,7 +38,7 @@ public struct TrainingRecord: Sendable {
         let corpus = URL(fileURLWithPath: config.corpus, relativeTo: configFile.deletingLastPathComponent()).standardizedFileURL
         let documents = try Corpus.load(directory: corpus)
         let split = Trainer.split(documents: documents, tokenizer: bundle.tokenizer, valFraction: config.valFraction, seed: config.seed)
-        return TrainingRecord(config: config, validation: split.val)
+        return TrainingRecord(config: config, validation: split.val, documents: documents)
     }
 
     /// `count` windows of `length` tokens from the validation stream, at evenly spaced offsets
