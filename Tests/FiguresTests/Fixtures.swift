@@ -84,17 +84,17 @@ enum Fixtures {
 
     static func beamTree(theme: Theme = .light) -> Drawing {
         BeamTree(nodes: [
-            .init(id: 0, parent: nil, token: "The", score: 0, kept: true),
-            .init(id: 1, parent: 0, token: " cat", score: -0.51, kept: true),
+            .init(id: 0, parent: nil, token: "The", score: 0, kept: true, best: true),
+            .init(id: 1, parent: 0, token: " cat", score: -0.51, kept: true, best: true),
             .init(id: 2, parent: 0, token: " dog", score: -0.92, kept: true),
             .init(id: 3, parent: 0, token: " 猫", score: -2.3, kept: false),
-            .init(id: 4, parent: 1, token: " sat", score: -0.8, kept: true),
+            .init(id: 4, parent: 1, token: " sat", score: -0.8, kept: true, best: true),
             .init(id: 5, parent: 1, token: " ran", score: -1.7, kept: false),
             .init(id: 6, parent: 2, token: " barked", score: -1.2, kept: true),
             .init(id: 7, parent: 2, token: " sat", score: -2.0, kept: false),
         ], stepTitles: ["prompt", "step 1", "step 2"])
             .drawing(size: Size(width: 480, height: 260), theme: theme, title: "Beam search",
-                     description: "Beam width 2 over two steps; kept beams solid, pruned dashed.")
+                     description: "Beam width 2 over two steps; the winner thick, other kept beams solid, pruned dashed.")
     }
 
     static func scatter(theme: Theme = .light) -> Drawing {

@@ -129,7 +129,8 @@ func layer0Pattern(_ ids: [Int], head h: Int) -> [[Double]] {
     }
 
     @Test func chapter4TopProbabilityIsTheModels() throws {
-        let ids = Real.bundle.tokenizer.encode("我今天很")
+        // Read as the start of a document, after <|endoftext|>, as the chain rule reads its sentence.
+        let ids = [Real.bundle.tokenizer.endOfTextID] + Real.bundle.tokenizer.encode("我今天很")
         let p = nextProbabilities(ids)
         let best = p.indices.max { p[$0] < p[$1] }!
         expectPrinted(Real.printed("ch4.next.top[0].prob", 4), equals: p[best], "ch4 top-1")
@@ -224,7 +225,8 @@ func layer0Pattern(_ ids: [Int], head h: Int) -> [[Double]] {
     }
 
     @Test func chapter7GreedyStepsFromRepeatedFullPasses() {
-        var ids = Real.bundle.tokenizer.encode("人工智能是")
+        let config = try! LessonConfig.load(file: Real.lessons.appendingPathComponent("lessons.json"), name: "lessons.json")
+        var ids = Real.bundle.tokenizer.encode(try! config.chapter(7)!.scenario("greedy").prompt)
         for step in 0..<8 {
             let p = nextProbabilities(ids)
             let best = p.indices.max { p[$0] != p[$1] ? p[$0] < p[$1] : $0 > $1 }!

@@ -18,6 +18,17 @@ public struct BarChart: Figure, Hashable, Sendable {
         }
     }
 
+    /// Names of the two series, drawn top right.
+    public struct Legend: Hashable, Sendable {
+        public var bars: String
+        public var marks: String
+        /// Creates a legend.
+        public init(bars: String, marks: String) {
+            self.bars = bars
+            self.marks = marks
+        }
+    }
+
     public var labels: [String]
     public var values: [Double]
     public var highlighted: Int?
@@ -29,12 +40,20 @@ public struct BarChart: Figure, Hashable, Sendable {
     public var references: [LineChart.Threshold]
     /// Significant digits of the value printed above each bar.
     public var digits: Int
+    /// A second value per bar (`nil`: none), drawn as an outlined bar over the filled one: a
+    /// target to compare with, or the same bar after renormalising.
+    public var marks: [Double?]
+    /// Legend for the filled bars and for the outlines (shown when there are marks).
+    public var legend: Legend?
 
     /// Creates a bar chart; `values` must be finite and ≥ 0 for a 0-based axis.
     public init(labels: [String], values: [Double], highlighted: Int? = nil, cutoffs: [Cutoff] = [],
                 valueTitle: String? = nil, categoryTitle: String? = nil, showValues: Bool = true,
-                references: [LineChart.Threshold] = [], digits: Int = 2)
+                references: [LineChart.Threshold] = [], digits: Int = 2, marks: [Double?] = [],
+                legend: Legend? = nil)
     {
+        self.marks = marks
+        self.legend = legend
         self.references = references
         self.digits = digits
         self.labels = labels
@@ -52,13 +71,15 @@ public struct BarChart: Figure, Hashable, Sendable {
         let fs = theme.tickSize, line = fs * 1.3
         // Headroom above the tallest bar for its value label.
         let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true,
-                        extra: references.map(\.value) + (showValues ? [(values.max() ?? 0) * 1.08] : []))
+                        extra: references.map(\.value) + (showValues ? [(values.max() ?? 0) * 1.08] : [])
+                            + marks.compactMap { $0 }.map { $0 * (showValues ? 1.16 : 1.02) })
         let natural = labels.map { Fonts.width($0, size: fs) }.max() ?? 0
         // Guess the slot width to choose flat or upright category labels.
         let guessSlot = (frame.width - 40) / Double(n)
         let rotated = natural > guessSlot - 4
         let labelDepth = rotated ? min(natural, frame.height * 0.25) : line
-        let top = Double(cutoffs.count) * line
+        let hasMarks = marks.contains { $0 != nil }
+        let top = Double(cutoffs.count + (hasMarks && legend != nil ? 1 : 0)) * line
         let pf = PlotFrame(frame: frame, theme: theme, y: axis, yTitle: valueTitle, x: nil,
                            xTitle: categoryTitle, bottom: labelDepth + 4, top: top)
         let plot = pf.plot
@@ -81,8 +102,28 @@ public struct BarChart: Figure, Hashable, Sendable {
             let y = pf.yPosition(axis, values[i])
             let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : normal
             out.append(.rect(Rect(x: x, y: y, width: barW, height: plot.maxY - y), fill: color))
+            let mark = i < marks.count ? marks[i] : nil
+            var labelY = y
+            if let m = mark {
+                // The outline: its top edge crosses the filled bar when the mark is lower.
+                let my = pf.yPosition(axis, m)
+                out.append(.rect(Rect(x: x, y: my, width: barW, height: plot.maxY - my), fill: nil,
+                                 stroke: Stroke(color: theme.foreground, width: 1.5, dash: [4, 2])))
+                labelY = min(y, my)
+            }
             let s = NumberFormat.short(values[i], digits: digits)
-            if showValues, Fonts.width(s, size: valueSize) <= slot - 1, y - valueSize * 1.1 >= frame.minY + top {
+            guard showValues, Fonts.width(s, size: valueSize) <= slot - 1 else { continue }
+            if let m = mark {
+                // Two labels stacked over the taller of the two: the mark's (dark) above the bar's (muted).
+                let ms = NumberFormat.short(m, digits: digits)
+                if labelY - valueSize * 2.2 >= frame.minY + top, Fonts.width(ms, size: valueSize) <= slot - 1 {
+                    out.append(.text(Label(s, at: Point(x: x + barW / 2, y: labelY - 2), size: valueSize,
+                                           weight: i == highlighted ? .bold : .regular, color: theme.muted,
+                                           horizontal: .center, vertical: .bottom)))
+                    out.append(.text(Label(ms, at: Point(x: x + barW / 2, y: labelY - 3 - valueSize * 1.1), size: valueSize,
+                                           weight: .bold, color: theme.foreground, horizontal: .center, vertical: .bottom)))
+                }
+            } else if y - valueSize * 1.1 >= frame.minY + top {
                 out.append(.text(Label(s, at: Point(x: x + barW / 2, y: y - 2), size: valueSize,
                                        weight: i == highlighted ? .bold : .regular, color: theme.muted,
                                        horizontal: .center, vertical: .bottom)))
@@ -120,11 +161,26 @@ public struct BarChart: Figure, Hashable, Sendable {
                                    at: Point(x: plot.midX, y: frame.maxY), size: theme.labelSize,
                                    color: theme.foreground, horizontal: .center, vertical: .bottom)))
         }
+        if hasMarks, let legend {
+            // Top right, on the row above the cut-off labels: a filled swatch and an outlined one.
+            let y = frame.minY + line / 2, sw = fs * 0.9
+            var x = frame.maxX
+            for (text, outlined) in [(legend.marks, true), (legend.bars, false)] {
+                let w = Fonts.width(text, size: fs)
+                x -= w
+                out.append(.text(Label(text, at: Point(x: x, y: y), size: fs, color: theme.foreground, vertical: .middle)))
+                x -= sw + 4
+                let r = Rect(x: x, y: y - sw / 2, width: sw, height: sw)
+                out.append(outlined ? .rect(r, fill: nil, stroke: Stroke(color: theme.foreground, width: 1.5, dash: [4, 2]))
+                                    : .rect(r, fill: normal))
+                x -= fs * 1.2
+            }
+        }
         // Cut-off lines, each labelled on its own row above the plot; leftmost on the top row so a
         // label running right never crosses a line rising from a lower row.
         for (row, c) in cutoffs.sorted(by: { $0.keep < $1.keep }).enumerated() where c.keep > 0 && c.keep < n {
             let x = plot.minX + Double(c.keep) * slot
-            let labelY = frame.minY + Double(row) * line + line / 2
+            let labelY = frame.minY + Double(row + (hasMarks && legend != nil ? 1 : 0)) * line + line / 2
             out.append(.path(.line(from: Point(x: x, y: labelY + line / 2), to: Point(x: x, y: plot.maxY)),
                              stroke: Stroke(color: theme.foreground, width: 1, dash: [4, 3])))
             let w = Fonts.width(c.label, size: fs)

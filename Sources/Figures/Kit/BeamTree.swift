@@ -1,5 +1,6 @@
 /// A search tree drawn left to right: one column per step, nodes with their token and score,
-/// kept beams solid and highlighted, pruned ones dashed and faded.
+/// kept beams solid, pruned ones dashed and faded, and the winning path (`best`) thick and
+/// highlighted apart from the other kept beams.
 ///
 /// Leaves are stacked top to bottom in depth-first order; a parent sits at the middle of its
 /// children, so edges never cross.
@@ -17,8 +18,11 @@ public struct BeamTree: Figure, Hashable, Sendable {
         public var token: String
         public var score: Double
         public var kept: Bool
+        /// On the path of the sequence the search returns.
+        public var best: Bool
         /// Creates a node.
-        public init(id: Int, parent: Int?, token: String, score: Double, kept: Bool) {
+        public init(id: Int, parent: Int?, token: String, score: Double, kept: Bool, best: Bool = false) {
+            self.best = best
             self.id = id
             self.parent = parent
             self.token = token
@@ -74,34 +78,42 @@ public struct BeamTree: Figure, Hashable, Sendable {
                                    at: Point(x: frame.minX + (Double(i) + 0.5) * colW, y: frame.minY),
                                    size: theme.labelSize, color: theme.muted, horizontal: .center, vertical: .top)))
         }
-        for n in nodes {
+        // In print the highlight is black like the first series: other kept beams go to another series there.
+        let other = theme.seriesColor(0) == theme.highlight ? theme.seriesColor(2) : theme.seriesColor(0)
+        // Winning edges last, so they lie on top.
+        for n in nodes.sorted(by: { ($0.best ? 1 : 0) < ($1.best ? 1 : 0) }) {
             guard let p = n.parent, byId[p] != nil else { continue }
             let a = center(p), b = center(n.id)
             let start = Point(x: a.x + boxW / 2, y: a.y), end = Point(x: b.x - boxW / 2, y: b.y)
             let midX = (start.x + end.x) / 2
             let path = Path([.move(start), .curve(Point(x: midX, y: start.y), Point(x: midX, y: end.y), end)])
-            out.append(.path(path, stroke: n.kept ? Stroke(color: theme.highlight, width: 1.75)
+            out.append(.path(path, stroke: n.best ? Stroke(color: theme.highlight, width: 4)
+                : n.kept ? Stroke(color: other, width: 1.5)
                 : Stroke(color: theme.excluded, width: 1, dash: [3, 2])))
         }
         for n in nodes {
             let c = center(n.id)
             let r = Rect(x: c.x - boxW / 2, y: c.y - boxH / 2, width: boxW, height: boxH)
-            let stroke = n.kept ? Stroke(color: theme.highlight, width: 1.5) : Stroke(color: theme.excluded, width: 1, dash: [3, 2])
-            out.append(.rect(r, fill: n.kept ? theme.highlight.withAlpha(0.12) : theme.background,
+            let stroke = n.best ? Stroke(color: theme.highlight, width: 2.5)
+                : n.kept ? Stroke(color: other, width: 1.25) : Stroke(color: theme.excluded, width: 1, dash: [3, 2])
+            out.append(.rect(r, fill: n.best ? theme.highlight.withAlpha(0.22) : n.kept ? other.withAlpha(0.08) : theme.background,
                              stroke: stroke, cornerRadius: 4))
             let textColor = n.kept ? theme.foreground : theme.muted
+            let weight: FontWeight = n.best ? .bold : .regular
             let token = TokenText.display(n.token)
             let score = NumberFormat.short(n.score, digits: 3)
             if twoLines {
-                out.append(.text(Label(Fonts.elide(token, toWidth: boxW - 6, size: fs, weight: .bold),
-                                       at: Point(x: c.x, y: c.y), size: fs, weight: n.kept ? .bold : .regular,
+                out.append(.text(Label(Fonts.elide(token, toWidth: boxW - 6, size: fs, weight: weight),
+                                       at: Point(x: c.x, y: c.y), size: fs, weight: weight,
                                        color: textColor, horizontal: .center, vertical: .bottom)))
-                out.append(.text(Label(Fonts.elide(score, toWidth: boxW - 6, size: fs * 0.9),
-                                       at: Point(x: c.x, y: c.y + 1), size: fs * 0.9, color: theme.muted,
-                                       horizontal: .center, vertical: .top)))
+                out.append(.text(Label(score, at: Point(x: c.x, y: c.y + 1), size: fs * 0.9, weight: weight,
+                                       color: n.best ? theme.foreground : theme.muted, horizontal: .center, vertical: .top)))
             } else {
-                let both = Fonts.elide(token, toWidth: boxW * 0.6, size: fs) + "  " + score
-                out.append(.text(Label(Fonts.elide(both, toWidth: boxW - 6, size: fs), at: c, size: fs,
+                // The score is never shortened: the token gives up the room it needs.
+                let scoreW = Fonts.width(score, size: fs, weight: weight)
+                let t = Fonts.elide(token, toWidth: max(fs, boxW - 10 - scoreW - fs * 0.6), size: fs, weight: weight)
+                let both = t + "  " + score
+                out.append(.text(Label(both, at: c, size: fs, weight: weight,
                                        color: textColor, horizontal: .center, vertical: .middle)))
             }
         }

@@ -20,7 +20,7 @@ extension StageFigures {
             n.step <= depth && (n.status != .pruned || (n.parent.map(path.contains) ?? true))
         }.map { n in
             BeamTree.Node(id: n.id, parent: n.parent, token: n.token.map(label) ?? root, score: n.cumulative,
-                          kept: n.status != .pruned)
+                          kept: n.status != .pruned, best: path.contains(n.id))
         }
     }
 
@@ -31,8 +31,8 @@ extension StageFigures {
         let best = tree.tokens(to: tree.best).map(label).joined()
         let pruned = tree.nodes.filter { $0.status == .pruned }.count
         let page = Page(theme: theme, title: words("束搜索：宽度 \(tree.width) 的搜索树", "Beam search: the search tree, width \(tree.width)"),
-                        subtitle: words("每步保留累积 log 概率最高的 \(tree.width) 条；实线是保留的，虚线是剪掉的（只画最佳路径上的）；数字是累积 ln P",
-                                        "each step keeps the \(tree.width) best by cumulative log-probability; solid kept, dashed pruned (shown along the best path); numbers are cumulative ln P"))
+                        subtitle: words("每步保留累积 ln P 最高的 \(tree.width) 条；粗线：胜出的序列，细实线：其他保留的，虚线：剪掉的（只画胜出路径上的）；数字是累积 ln P",
+                                        "each step keeps the \(tree.width) best; thick: the winner, thin: other kept beams, dashed: pruned (along the winner's path); numbers: cumulative ln P"))
         let kit = BeamTree(nodes: nodes, stepTitles: [words("提示", "prompt")] + (1...max(1, steps)).map { words("第 \($0) 步", "step \($0)") })
         let caption = words(
             "束搜索共考虑了 \(tree.nodes.count - 1) 个扩展，剪掉 \(pruned) 个；得分最高的是「\(prompt)\(best)」，累积 ln P = \(Num.fixed(tree.nodes[tree.best].cumulative))。",

@@ -64,7 +64,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
     /// Parameter names this stage understands (besides `frame` and `frames` for walkthrough stages).
     public var parameters: Set<String> {
         switch self {
-        case .nextTokenBars: ["topK"]
+        case .nextTokenBars: ["topK", "start", "targets"]
         case .trainingWindow: ["length"]
         case .lossCurve: ["smoothing"]
         case .fineTuneShift: ["topK"]
@@ -105,7 +105,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .logitLens: ["topK"]
         case .kvCache: ["layer"]
         case .kvCacheStep: ["layer", "head"]
-        case .snapshotProbabilities, .snapshotAttention, .trainingStep: ["layer", "head", "topK"]
+        case .snapshotProbabilities, .snapshotAttention, .trainingStep: ["layer", "head", "topK", "start"]
         case .mlpActivations: ["layer", "neurons"]
         }
     }

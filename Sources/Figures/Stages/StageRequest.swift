@@ -22,6 +22,9 @@ public struct StageRequest: Sendable {
     /// `trainingWindow`, `crossEntropy` and `gradientFlow`, or a real text for `contextLimit`;
     /// `nil` uses the prompt's tokens (for `contextLimit`, the prompt continued past the context).
     public var window: [Int]?
+    /// For `nextTokenBars`: how often words follow the prompt in the training corpus, drawn as
+    /// outlined bars beside the model's probabilities (`nil`: none).
+    public var targets: ContinuationCounts?
 
     /// Creates a request.
     public init(stage: FigureStage, prompt: String = "", options: GenerationOptions? = nil,

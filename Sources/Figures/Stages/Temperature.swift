@@ -12,6 +12,9 @@ struct DrawPanel {
     var cutoffLabel: String?
     var chosen: Int
     var note: String
+    /// After a top-k or top-p cut: each kept token's probability renormalised over the kept set
+    /// (what the draw uses); empty when nothing was cut.
+    var renormalised: [Int: Double] = [:]
 }
 
 extension StageFigures {
@@ -22,9 +25,11 @@ extension StageFigures {
         let rects = Panels.columns(frame, count: panels.count, gap: theme.gap * 2)
         var items: [Primitive] = []
         for (i, p) in panels.enumerated() {
+            let renormalised = p.renormalised.isEmpty ? [] : order.map { p.renormalised[$0] }
             let chart = BarChart(labels: order.map(label), values: order.map { p.probabilities[$0] }, highlighted: order.firstIndex(of: p.chosen),
                                  cutoffs: p.keep.map { [.init(keep: $0, label: p.cutoffLabel ?? "")] } ?? [],
-                                 valueTitle: i == 0 ? words("概率", "probability") : nil)
+                                 valueTitle: i == 0 ? words("概率", "probability") : nil, marks: renormalised,
+                                 legend: renormalised.isEmpty ? nil : .init(bars: words("截断前", "before"), marks: words("重新归一化后", "renormalised")))
             let inner = Panels.rows(rects[i], [1, 0.14], gap: 2)
             items += Titled(title: p.title, content: chart).draw(in: inner[0], theme: theme)
             items += TextBlock(lines: p.note.components(separatedBy: "\n"), size: theme.tickSize).draw(in: inner[1], theme: theme)
@@ -33,10 +38,14 @@ extension StageFigures {
     }
 
     /// The same logits at several temperatures.
-    static func temperature(prompt: String, panels: [DrawPanel], order: [Int], label: (Int) -> String, theme: Theme, words: Words) -> StageFigure {
+    static func temperature(prompt: String, panels: [DrawPanel], order: [Int], shownTop: Int? = nil, label: (Int) -> String,
+                            theme: Theme, words: Words) -> StageFigure {
+        let k = shownTop ?? order.count
+        let extra = order.count > k
+            ? words("；抽中的 token 不在前 \(k) 名时补在最后（名次写在下方）", "; a drawn token outside the top \(k) is added at the end (its rank below)") : ""
         let page = Page(theme: theme, title: words("温度：同一组 logits，不同的 T", "Temperature: the same logits at different T"),
-                        subtitle: words("提示「\(prompt)」；softmax(logits / T)，前 \(order.count) 名；高亮的是同一个随机数抽中的 token",
-                                        "prompt \"\(prompt)\"; softmax(logits / T), top \(order.count); highlighted: the token the same uniform draw picks"))
+                        subtitle: words("提示「\(prompt)」；softmax(logits / T)，前 \(k) 名；高亮的是同一个随机数抽中的 token",
+                                        "prompt \"\(prompt)\"; softmax(logits / T), top \(k); highlighted: the token the same uniform draw picks") + extra)
         let items = drawPanels(panels, order: order, label: label, in: page.body, theme: theme, words: words)
         let top = order[0]
         let caption = words(
@@ -65,8 +74,9 @@ extension StageRenderer {
         let note = words("\(u)抽中「\(bundle.tokenizer.displayText(record.chosen))」\n在 \(kept) 个候选中占 \(Num.percent(renormalised))；熵 \(Num.fixed(entropy))",
                          "\(u)drew \"\(bundle.tokenizer.displayText(record.chosen))\"\n\(Num.percent(renormalised)) of the \(kept) kept; entropy \(Num.fixed(entropy))")
         let keep = kept < logits.count && (topK != nil || topP != nil) ? kept : nil
+        let renormalisedBars = keep == nil ? [:] : Dictionary(uniqueKeysWithValues: record.kept.map { ($0.id, Double($0.probability)) })
         return DrawPanel(title: title, probabilities: record.probabilities.map(Double.init), keep: keep, cutoffLabel: keep.flatMap(cutoffLabel),
-                         chosen: record.chosen, note: note)
+                         chosen: record.chosen, note: note, renormalised: renormalisedBars)
     }
 
     func temperatureFigure(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> StageFigure {
@@ -75,8 +85,21 @@ extension StageRenderer {
         let k = try p.int("topK", default: 10, in: 2...30)
         let logits = lastLogits(ids)
         let seed = request.options?.seed ?? 0
-        let panels = temps.map { drawPanel(logits, title: "T = \(NumberFormat.short($0, digits: 3))", temperature: $0, topK: nil, topP: nil, seed: seed) }
-        return StageFigures.temperature(prompt: request.prompt, panels: panels, order: Array(Sampler.order(logits).prefix(k)),
+        var panels = temps.map { drawPanel(logits, title: "T = \(NumberFormat.short($0, digits: 3))", temperature: $0, topK: nil, topP: nil, seed: seed) }
+        // A draw that lands outside the top k gets its own bar at the end, labelled with its rank
+        // (dividing by T keeps the order, so the rank is the same at every T).
+        let ranked = Sampler.order(logits)
+        var order = Array(ranked.prefix(k))
+        let rank = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { ($1, $0 + 1) })
+        for i in panels.indices where !order.contains(panels[i].chosen) {
+            order.append(panels[i].chosen)
+        }
+        for i in panels.indices where rank[panels[i].chosen]! > k {
+            var lines = panels[i].note.components(separatedBy: "\n")
+            lines[0] += words("，第 \(rank[panels[i].chosen]!) 名", ", rank \(rank[panels[i].chosen]!)")
+            panels[i].note = lines.joined(separator: "\n")
+        }
+        return StageFigures.temperature(prompt: request.prompt, panels: panels, order: order, shownTop: k,
                                         label: bundle.tokenizer.displayText, theme: theme, words: words)
     }
 }

@@ -10,8 +10,8 @@ extension StageFigures {
                          theme: Theme, words: Words) -> StageFigure
     {
         let page = Page(theme: theme, title: words("同一组 logits，四种选法", "One set of logits, four ways to choose"),
-                        subtitle: words("提示「\(prompt)」；虚线右边的灰色条被截掉，剩下的重新归一化后再抽；高亮的是选中的 token",
-                                        "prompt \"\(prompt)\"; grey bars right of a dashed line are cut, the rest renormalised before the draw; highlighted: the token chosen"))
+                        subtitle: words("提示「\(prompt)」；虚线右边的灰色条被截掉；留下的重新归一化（虚线框，粗体数字）后再抽；高亮的是选中的 token",
+                                        "prompt \"\(prompt)\"; grey bars right of a dashed line are cut; the kept ones are renormalised (dashed outlines, bold numbers) before the draw; highlighted: the token chosen"))
         let items = drawPanels(panels, order: order, label: label, in: page.body, theme: theme, words: words)
         let keptP = panels[3].keep ?? order.count
         let caption = words(

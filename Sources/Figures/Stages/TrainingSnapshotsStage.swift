@@ -107,7 +107,9 @@ extension StageFigures {
 extension StageRenderer {
     /// The snapshot study of a request's prompt (memoised per prompt, layer and head).
     func snapshotStudy(_ request: StageRequest, _ p: StageParameters) throws(UserError) -> SnapshotStudy {
-        let ids = try promptIDs(request)
+        let prompt = try promptIDs(request)
+        // `start: document` reads the prompt after `<|endoftext|>`, as training saw a document begin.
+        let ids = try p.choice("start", default: "prompt", in: ["prompt", "document"]) == "document" ? [bundle.tokenizer.endOfTextID] + prompt : prompt
         let layer = try p.int("layer", default: min(1, config.layers - 1), in: 0...(config.layers - 1))
         let head = try head(p)
         let k = try p.int("topK", default: 4, in: 1...8)

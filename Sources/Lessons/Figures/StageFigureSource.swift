@@ -61,6 +61,9 @@ public final class StageFigureSource: FigureSource, @unchecked Sendable {
         case .crossEntropy, .gradientFlow:
             // The first sequence of chapter 8's batch of held-out text.
             request.window = run.training.validationWindows(count: EngineRun.lossBatch.sequences, length: EngineRun.lossBatch.length + 1).first
+        case .nextTokenBars where figure.parameters["targets"] == "corpus":
+            // The corpus's own split after the prompt: the very value the chapter's text prints.
+            if let s = figure.scenario { request.targets = run.corpusSplit(prompt: s.prompt) }
         case .contextLimit:
             // Chapter 12's longest held-out document (the tokens its text counts).
             request.window = run.training.longestValidationDocument(endOfText: run.bundle.tokenizer.endOfTextID)

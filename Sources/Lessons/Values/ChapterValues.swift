@@ -150,8 +150,11 @@ public struct Chapter2Values {
         public var afterTop1: TokenProb
         /// after > before
         public var rose: Bool
+        /// The experiment fed the prompt after `<|endoftext|>` (as chapter 4 does) or on its own.
+        public var atDocumentStart: Bool
         public init(prompt: String, target: String, steps: Int, examples: Int, before: String, after: String,
-                    beforeTop1: TokenProb, afterTop1: TokenProb, rose: Bool) {
+                    beforeTop1: TokenProb, afterTop1: TokenProb, rose: Bool, atDocumentStart: Bool = false) {
+            self.atDocumentStart = atDocumentStart
             self.prompt = prompt; self.target = target; self.steps = steps; self.examples = examples; self.before = before
             self.after = after; self.beforeTop1 = beforeTop1; self.afterTop1 = afterTop1; self.rose = rose }
     }
@@ -321,7 +324,8 @@ public struct Chapter3Values {
 
 /// Ch. 4: next-token distribution, code continuation, chain rule, embedding geometry.
 public struct Chapter4Values {
-    /// One of the primer's illustrative words, with what our model gives it.
+    /// One of the primer's illustrative words, with how often it follows the prompt in our
+    /// corpus and what our model gives it.
     public struct PrimerWord {
         public var word: String
         /// The primer's illustrative probability for the word (`0.4`).
@@ -330,8 +334,38 @@ public struct Chapter4Values {
         public var singleToken: Bool
         public var prob: String
         public var rank: Int
-        public init(word: String, primerProb: String, singleToken: Bool, prob: String, rank: Int) {
-            self.word = word; self.primerProb = primerProb; self.singleToken = singleToken; self.prob = prob; self.rank = rank }
+        /// Times the prompt is followed by the word in the corpus, and that count's share of the prompt's occurrences.
+        public var corpusCount: Int
+        public var corpusShare: String
+        /// The model's probability and the corpus share as numbers (`prob` and `corpusShare` print them).
+        public var modelProbability: Double
+        public var corpusProbability: Double
+        /// The model gives the word more than its corpus share.
+        public var above: Bool
+        public init(word: String, primerProb: String, singleToken: Bool, prob: String, rank: Int,
+                    corpusCount: Int = 0, corpusShare: String = "", modelProbability: Double = 0, corpusProbability: Double = 0) {
+            self.word = word; self.primerProb = primerProb; self.singleToken = singleToken; self.prob = prob; self.rank = rank
+            self.corpusCount = corpusCount; self.corpusShare = corpusShare
+            self.modelProbability = modelProbability; self.corpusProbability = corpusProbability
+            self.above = modelProbability > corpusProbability }
+    }
+    /// The corpus's own split after the prompt (`ContinuationCounts`, the value the `next` figure draws).
+    public struct Corpus {
+        public var split: ContinuationCounts
+        /// `4:3:2:1`, the counts over their greatest common divisor.
+        public var ratio: String
+        /// Occurrences of the prompt in the corpus, and those followed by none of the words.
+        public var total: Int
+        public var other: Int
+        /// Some occurrences continue with none of the words.
+        public var hasOther: Bool
+        public init(split: ContinuationCounts) {
+            self.hasOther = split.other > 0
+            self.split = split
+            self.ratio = split.ratio.map(String.init).joined(separator: ":")
+            self.total = split.total
+            self.other = split.other
+        }
     }
     public struct Chain {
         public var sentence: String
@@ -351,11 +385,17 @@ public struct Chapter4Values {
     }
     public var next: Distribution
     public var primerWords: [PrimerWord]
+    public var corpus: Corpus
     public var code: Continuation
     public var chain: Chain
     public var pca: PCA
-    public init(next: Distribution, primerWords: [PrimerWord], code: Continuation, chain: Chain, pca: PCA) {
-        self.next = next; self.primerWords = primerWords; self.code = code; self.chain = chain; self.pca = pca }
+    /// The model ranks the primer's words in the same order as their corpus counts.
+    public var sameOrderAsCorpus: Bool
+    public init(next: Distribution, primerWords: [PrimerWord], corpus: Corpus, code: Continuation, chain: Chain, pca: PCA) {
+        self.next = next; self.primerWords = primerWords; self.corpus = corpus; self.code = code; self.chain = chain; self.pca = pca
+        let byModel = primerWords.indices.sorted { primerWords[$0].modelProbability > primerWords[$1].modelProbability }
+        let byCorpus = primerWords.indices.sorted { primerWords[$0].corpusProbability > primerWords[$1].corpusProbability }
+        self.sameOrderAsCorpus = byModel == byCorpus }
 }
 
 /// Ch. 5: one head's scores, masked scores and weights, cell by cell.
@@ -440,8 +480,17 @@ public struct Chapter6Values {
 
 /// Ch. 7: every decoding strategy on one prompt.
 public struct Chapter7Values {
-    public struct Greedy { public var text: Continuation; public var steps: [TokenStep]
-        public init(text: Continuation, steps: [TokenStep]) { self.text = text; self.steps = steps } }
+    /// Whether a generated text (prompt and continuation, without a final end-of-text) stands word
+    /// for word in the training corpus, and how often: the model reciting what it read.
+    public struct CorpusMatch {
+        public var count: Int
+        public var recited: Bool
+        /// Exactly once (for "once" instead of "1 times").
+        public var once: Bool
+        public init(count: Int) { self.count = count; self.recited = count > 0; self.once = count == 1 }
+    }
+    public struct Greedy { public var text: Continuation; public var steps: [TokenStep]; public var corpus: CorpusMatch
+        public init(text: Continuation, steps: [TokenStep], corpus: CorpusMatch = .init(count: 0)) { self.text = text; self.steps = steps; self.corpus = corpus } }
     public struct Beam {
         public var width: Int
         public var text: Continuation
@@ -455,8 +504,10 @@ public struct Chapter7Values {
         public var beatGreedy: Bool
         /// Beam returned exactly the greedy sequence.
         public var sameAsGreedy: Bool
+        public var corpus: CorpusMatch
         public init(width: Int, text: Continuation, logProb: String, greedyLogProb: String, tokens: Int, greedyTokens: Int,
-                    beatGreedy: Bool, sameAsGreedy: Bool) {
+                    beatGreedy: Bool, sameAsGreedy: Bool, corpus: CorpusMatch = .init(count: 0)) {
+            self.corpus = corpus
             self.width = width; self.text = text; self.logProb = logProb; self.greedyLogProb = greedyLogProb
             self.tokens = tokens; self.greedyTokens = greedyTokens; self.beatGreedy = beatGreedy; self.sameAsGreedy = sameAsGreedy }
     }
@@ -478,9 +529,13 @@ public struct Chapter7Values {
             self.parameter = parameter; self.kept = kept; self.keptMass = keptMass; self.drawn = drawn; self.drawnProb = drawnProb; self.seed = seed }
     }
     public struct Sample { public var temperature: String; public var seed: String; public var text: Continuation
-        /// The sampled text equals the greedy text.
+        /// The sampled text equals the greedy text, or the beam's.
         public var sameAsGreedy: Bool
-        public init(temperature: String, seed: String, text: Continuation, sameAsGreedy: Bool = false) {
+        public var sameAsBeam: Bool
+        public var corpus: CorpusMatch
+        public init(temperature: String, seed: String, text: Continuation, sameAsGreedy: Bool = false, sameAsBeam: Bool = false,
+                    corpus: CorpusMatch = .init(count: 0)) {
+            self.sameAsBeam = sameAsBeam; self.corpus = corpus
             self.temperature = temperature; self.seed = seed; self.text = text; self.sameAsGreedy = sameAsGreedy } }
     public var prompt: String
     public var greedy: Greedy
@@ -521,9 +576,19 @@ public struct Chapter7Values {
             cachedTotal = Format.grouped(c); uncachedTotal = Format.grouped(u); ratio = Format.fixed(Double(u) / Double(max(1, c)), 1) }
     }
     public var cache: Cache
+    /// Greedy, beam and sampling printed three different texts.
+    public var allDiffer: Bool
+    /// All three texts stand word for word in the corpus, or none does.
+    public var allRecited: Bool
+    public var noneRecited: Bool
     public init(prompt: String, greedy: Greedy, beam: Beam, temperatures: [TemperatureRow], topK: Cut, topP: Cut, sample: Sample, cache: Cache) {
         self.prompt = prompt; self.greedy = greedy; self.beam = beam; self.temperatures = temperatures
-        self.topK = topK; self.topP = topP; self.sample = sample; self.cache = cache }
+        self.topK = topK; self.topP = topP; self.sample = sample; self.cache = cache
+        let texts = [greedy.text.block, beam.text.block, sample.text.block]
+        self.allDiffer = Set(texts).count == texts.count
+        let recited = [greedy.corpus.recited, beam.corpus.recited, sample.corpus.recited]
+        self.allRecited = recited.allSatisfy { $0 }
+        self.noneRecited = !recited.contains(true) }
 }
 
 /// Ch. 8: the loss of a real batch, parallel vs incremental, the optimiser.

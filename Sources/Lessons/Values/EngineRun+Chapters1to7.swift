@@ -34,7 +34,7 @@ extension EngineRun {
             prompt: Format.code(ft.prompt), target: probe.show(target), steps: ft.steps, examples: ft.documents.count,
             before: Format.prob(before[target]), after: Format.prob(after[target]),
             beforeTop1: probe.tokenProb(rank: 1, id: b1, p: before[b1]), afterTop1: probe.tokenProb(rank: 1, id: a1, p: after[a1]),
-            rose: after[target] > before[target])
+            rose: after[target] > before[target], atDocumentStart: ft.promptIDs.first == probe.eot)
     }
 
     /// Ch. 2: a training window (as the trainer builds it: `<|endoftext|>` then the text), the loss curve, fine-tuning.
@@ -57,7 +57,8 @@ extension EngineRun {
     /// there (the same `TrainingSnapshots` and `SnapshotCandidates` the snapshot figures draw).
     func snapshots(_ c: ChapterView) throws(UserError) -> Chapter2Values.Snapshots {
         let s = try c.scenario("snapshots")
-        let ids = try probe.ids(s, what: c.what)
+        // Read as the start of a document (after `<|endoftext|>`), as chapter 4 reads the same prompt.
+        let ids = (c.text("snapshots", "start") == "document" ? [probe.eot] : []) + (try probe.ids(s, what: c.what))
         let layer = try c.int("snapshots", "layer", 1), head = try c.int("snapshots", "head", 0), k = try c.int("snapshots", "topK", 4)
         let views = try TrainingSnapshots.views(bundle: bundle, prompt: ids, layer: layer, head: head, continuation: 12,
                                                 windows: TrainingSnapshots.heldOutWindows(training.validation, contextLength: bundle.model.config.contextLength))
@@ -145,15 +146,26 @@ extension EngineRun {
     /// The primer's illustrative next words after 我今天很, with its made-up probabilities.
     static let primerWords: [(String, String)] = [("开心", "0.4"), ("忙", "0.3"), ("累", "0.2"), ("幸福", "0.1")]
 
-    /// Ch. 4: distribution, the primer's words, code continuation, chain rule, PCA of embeddings.
+    /// How often each of the primer's words follows `prompt` in the training corpus, counted from
+    /// its documents; chapter 4's text prints it and its `next` figure draws it.
+    func corpusSplit(prompt: String) -> ContinuationCounts {
+        ContinuationCounts(prompt: prompt, words: Self.primerWords.map(\.0), documents: training.documents)
+    }
+
+    /// Ch. 4: distribution, the primer's words against the corpus, code continuation, chain rule, PCA of embeddings.
+    /// 我今天很 is read as the start of a document (after `<|endoftext|>`), as the chain rule reads its sentence.
     func chapter4(_ c: ChapterView) throws(UserError) -> Chapter4Values {
         let s = try c.scenario("next")
-        let ids = try probe.ids(s, what: c.what)
+        let ids = [probe.eot] + (try probe.ids(s, what: c.what))
         let p = probe.nextProbabilities(ids)
-        let words = Self.primerWords.map { word, primer in
+        let split = corpusSplit(prompt: s.prompt)
+        let words = Self.primerWords.enumerated().map { i, wp in
+            let (word, primer) = wp
             let w = bundle.tokenizer.encode(word)
             return Chapter4Values.PrimerWord(word: Format.code(word), primerProb: primer, singleToken: w.count == 1,
-                                             prob: Format.prob(p[w[0]]), rank: ModelProbe.rank(of: w[0], in: p))
+                                             prob: Format.prob(p[w[0]]), rank: ModelProbe.rank(of: w[0], in: p),
+                                             corpusCount: split.counts[i], corpusShare: Format.prob(split.share(i)),
+                                             modelProbability: p[w[0]], corpusProbability: split.share(i))
         }
         let code = try c.scenario("code")
         let codeText = probe.continuation(code, try probe.generate(code, what: c.what), language: "python")
@@ -163,7 +175,8 @@ extension EngineRun {
         let projection = EmbeddingProjection(model: bundle.model, tokenizer: bundle.tokenizer, promptIDs: [],
                                              count: try c.int("pca", "tokens", 200))
         return Chapter4Values(next: probe.distribution(prompt: s.prompt, ids: ids, k: try c.int("next", "topK", 10)), primerWords: words,
-                              code: codeText, chain: chain, pca: .init(tokens: projection.ids.count, explained: Format.percent(projection.explained.reduce(0, +))))
+                              corpus: .init(split: split), code: codeText, chain: chain,
+                              pca: .init(tokens: projection.ids.count, explained: Format.percent(projection.explained.reduce(0, +))))
     }
 
     /// The chain rule over a sentence, starting at the document boundary: P(w₁ | ⟨eot⟩) · P(w₂ | ⟨eot⟩ w₁) ⋯, from one forward pass.
@@ -250,7 +263,8 @@ extension EngineRun {
         let beamLog = tree.nodes[tree.best].cumulative
         let beamValues = Chapter7Values.Beam(width: width, text: probe.continuation(bs, beam), logProb: Format.fixed(beamLog),
                                              greedyLogProb: Format.fixed(greedyLog), tokens: beam.ids.count, greedyTokens: greedy.ids.count,
-                                             beatGreedy: beam.ids != greedy.ids && beamLog > greedyLog, sameAsGreedy: beam.ids == greedy.ids)
+                                             beatGreedy: beam.ids != greedy.ids && beamLog > greedyLog, sameAsGreedy: beam.ids == greedy.ids,
+                                             corpus: corpusMatch(bs, beam))
         let logits = greedy.steps[0].logits
         let temps = (c.text("temperature", "temperatures") ?? "0.5,1,2").split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !temps.isEmpty, temps.allSatisfy({ $0 > 0 }) else { throw c.fail("figure \"temperature\": temperatures must be positive numbers separated by commas") }
@@ -274,11 +288,26 @@ extension EngineRun {
             throw c.fail("scenarios \"topK\", \"topP\" and \"sample\" must use the topK, topP and sample strategies")
         }
         let sample = try probe.generate(ss, what: c.what)
-        return Chapter7Values(prompt: Format.code(gs.prompt), greedy: .init(text: probe.continuation(gs, greedy), steps: probe.steps(greedy)),
+        return Chapter7Values(prompt: Format.code(gs.prompt),
+                              greedy: .init(text: probe.continuation(gs, greedy), steps: probe.steps(greedy), corpus: corpusMatch(gs, greedy)),
                               beam: beamValues, temperatures: rows, topK: try cut(ks, String(k)), topP: try cut(ps, trimmed(pp)),
                               sample: .init(temperature: trimmed(st), seed: String(ss.seed ?? 0), text: probe.continuation(ss, sample),
-                                            sameAsGreedy: sample.ids == greedy.ids),
+                                            sameAsGreedy: sample.ids == greedy.ids, sameAsBeam: sample.ids == beam.ids,
+                                            corpus: corpusMatch(ss, sample)),
                               cache: try cache(c, greedy))
+    }
+
+    /// How often a scenario's printed text (prompt and continuation, a final end-of-text left out)
+    /// occurs word for word in the corpus's documents.
+    func corpusMatch(_ s: ScenarioConfig, _ r: GenerationResult) -> Chapter7Values.CorpusMatch {
+        let shown = r.ids.last == probe.eot ? Array(r.ids.dropLast()) : r.ids
+        let text = s.prompt + bundle.tokenizer.decode(shown)
+        var count = 0
+        for doc in training.documents {
+            var rest = doc[...]
+            while let range = rest.range(of: text) { count += 1; rest = rest[range.upperBound...] }
+        }
+        return .init(count: count)
     }
 
     /// Ch. 7's key/value cache: the greedy run's steps, counted by `DecodingCost` as the `kvCache` figure counts them.
