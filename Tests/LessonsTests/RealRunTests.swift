@@ -335,6 +335,39 @@ func layer0Pattern(_ ids: [Int], head h: Int) -> [[Double]] {
         #expect(total > 200, "only \(total) measured numbers found: the count is not reading the lessons")
     }
 
+    /// Chapter 2's snapshot table: each row's probabilities from that snapshot file, loaded here and
+    /// softmaxed here, after `<|endoftext|>我今天很`; the corpus row from a plain count of the text;
+    /// the steps are the files beside the model, then the model's last step.
+    @Test func chapter2SnapshotsFromTheSnapshotFiles() throws {
+        let steps = Snapshots.list(model: Real.bundle.directory)
+        #expect(steps == Real.training.config.snapshotSteps, "the shipped snapshots are the config's")
+        let all = steps + [Real.bundle.trainLog.count]
+        #expect(Real.printed("ch2.snapshots.steps", 2) == all.map(String.init).joined(separator: ", "))
+        let ids = [Real.bundle.tokenizer.endOfTextID] + Real.bundle.tokenizer.encode("我今天很")
+        let words = ["开心", "忙", "累", "幸福"]
+        let wordIDs = words.map { Real.bundle.tokenizer.encode($0) }
+        #expect(wordIDs.allSatisfy { $0.count == 1 }, "the four words are single tokens of the shipped tokenizer")
+        for (row, step) in all.enumerated() {
+            let model: GPT
+            if step == Real.bundle.trainLog.count { model = Real.bundle.model } else {
+                let (config, parameters) = try Checkpoint.load(from: Real.bundle.directory.appendingPathComponent("snapshots/" + Snapshots.fileName(step: step)))
+                model = GPT(config: config, parameters: parameters)
+            }
+            let p = softmax(model.forward(ids).logits.row(ids.count - 1).map(Double.init))
+            #expect(Real.printed("ch2.snapshots.rows[\(row)].step", 2) == String(step))
+            for (j, id) in wordIDs.enumerated() {
+                expectPrinted(Real.printed("ch2.snapshots.rows[\(row)].probs[\(j)].p", 2), equals: p[id[0]], "step \(step) \(words[j])")
+            }
+        }
+        let split = ContinuationCounts(prompt: "我今天很", words: words, documents: Real.training.documents)
+        #expect(split.ratio == [4, 3, 2, 1] && split.other == 0)
+        #expect(Real.printed("ch2.snapshots.occurrences", 2) == String(split.total))
+        for j in words.indices {
+            #expect(Real.printed("ch2.snapshots.split[\(j)].token", 2) == Format.code(words[j]))
+            expectPrinted(Real.printed("ch2.snapshots.split[\(j)].share", 2), equals: split.share(j), "share of \(words[j])")
+        }
+    }
+
     @Test func realValuesAreDeterministic() throws {
         let a = Scratch.directory().appendingPathComponent("output")
         try LessonBuilder(lessonsDirectory: Real.lessons, run: Real.run, figures: FakeFigures()).build(languages: [.en, .zh], outputDirectory: a)

@@ -160,14 +160,16 @@ public struct Chapter2Values {
     }
     /// The model at one snapshot (`TrainingSnapshots`): held-out loss, P(candidate | prompt) per candidate, greedy text.
     public struct Snapshot {
+        /// One printed probability (a struct, so the template's lookup of `p` is recorded).
+        public struct Prob { public var p: String; public init(_ p: String) { self.p = p } }
         public var step: Int
         public var loss: String
-        public var probs: [String]
+        public var probs: [Prob]
         /// Total variation distance between the model's next-token distribution and the corpus's
         /// (½ Σ over the vocabulary of |p − share|; 0 is the same, 1 disjoint).
         public var distance: String
         public var text: String
-        public init(step: Int, loss: String, probs: [String], distance: String, text: String) {
+        public init(step: Int, loss: String, probs: [Prob], distance: String, text: String) {
             self.step = step; self.loss = loss; self.probs = probs; self.distance = distance; self.text = text }
     }
     /// The model while it trained, seen through one prompt, against what the corpus writes after it.

@@ -73,7 +73,7 @@ extension EngineRun {
             let distance = (counted + elsewhere) / 2
             let text = bundle.tokenizer.decode(v.greedy.filter { $0 != eot })
             return (Chapter2Values.Snapshot(step: v.step, loss: v.loss.map { Format.fixed($0) } ?? "—",
-                                            probs: candidates.ids.map { Format.prob(v.probabilities[$0]) },
+                                            probs: candidates.ids.map { .init(Format.prob(v.probabilities[$0])) },
                                             distance: Format.fixed(distance), text: Format.code(text.isEmpty ? "⏎" : text)), distance)
         }
         let closest = rows.indices.min { rows[$0].1 < rows[$1].1 || (rows[$0].1 == rows[$1].1 && $0 < $1) }!
