@@ -85,14 +85,13 @@ extension GPT {
             trace[TraceName.scores(layer: l)] = masked
             trace[TraceName.pattern(layer: l)] = grab(o.att, [NH, T, T])
             trace[TraceName.z(layer: l)] = grab(o.atty, [T, NH, HS])
-            // Head h's share of the output projection: z_h · W_O[h·HS..<(h+1)·HS, :].
+            // Head h's share of the output projection: z_h · W_O[h·HS..<(h+1)·HS, :], all T rows
+            // in one product (row t lands at [t, h, :]).
             var result = Tensor(shape: [T, NH, C])
             result.data.withUnsafeMutableBufferPointer { r in
-                for t in 0..<T {
-                    for h in 0..<NH {
-                        gemm(M: 1, N: C, K: HS, a: x + o.atty + t * C + h * HS, sam: HS, sak: 1,
-                             b: p + w.attnProjWeight + h * HS * C, ldb: C, c: r.baseAddress! + (t * NH + h) * C, ldc: C)
-                    }
+                for h in 0..<NH {
+                    gemm(M: T, N: C, K: HS, a: x + o.atty + h * HS, sam: C, sak: 1,
+                         b: p + w.attnProjWeight + h * HS * C, ldb: C, c: r.baseAddress! + h * C, ldc: NH * C)
                 }
             }
             trace[TraceName.result(layer: l)] = result
