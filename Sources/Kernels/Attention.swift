@@ -63,20 +63,50 @@ public func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: Unsaf
 
 /// The trace's scores of one sequence: unmasked (NH, T, T) = qᵢ·kⱼ/√HS for every pair, and masked
 /// (NH, T, T) the same with −∞ at j > i. Entries j ≤ i are copied from `preatt` (the forward's own
-/// scores, (NH, T, T)), so only the future half is computed here, with the same `dot`.
+/// scores, (NH, T, T)), so only the future half is computed here, eight keys at a time: each lane
+/// does exactly `dot`'s operations (partial sums of lanes l, l+8, … over a zero-padded row, then
+/// those eight added in order), so an entry is `dot(q, k, HS) * scale` to the bit.
 public func attentionScoresForTrace(_ unmasked: UnsafeMutablePointer<Float>, _ masked: UnsafeMutablePointer<Float>,
                                     _ preatt: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, T: Int, C: Int, NH: Int) {
     let HS = C / NH, C3 = 3 * C
     let scale = 1 / Float(HS).squareRoot()
-    for h in 0..<NH {
-        for i in 0..<T {
-            let row = (h * T + i) * T
-            (unmasked + row).update(from: preatt + row, count: i + 1)
-            (masked + row).update(from: preatt + row, count: i + 1)
-            let q = qkv + i * C3 + h * HS
-            for j in (i + 1)..<max(T, i + 1) {
-                unmasked[row + j] = dot(q, qkv + C + j * C3 + h * HS, HS) * scale
-                masked[row + j] = -.infinity
+    // One head's keys transposed, kt[d, j] (d < D, j < T + 7), zero past HS and T; then q, D floats.
+    let D = (HS + 7) / 8 * 8, ld = T + 7
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: D * ld + D) { buffer in
+        let kt = buffer.baseAddress!, q = kt + D * ld
+        for h in 0..<NH {
+            kt.update(repeating: 0, count: D * ld)
+            for j in 0..<T {
+                for d in 0..<HS { kt[d * ld + j] = qkv[j * C3 + C + h * HS + d] }
+            }
+            for i in 0..<T {
+                let row = (h * T + i) * T
+                (unmasked + row).update(from: preatt + row, count: i + 1)
+                (masked + row).update(from: preatt + row, count: i + 1)
+                (masked + row + i + 1).update(repeating: -.infinity, count: T - i - 1)
+                q.update(from: qkv + i * C3 + h * HS, count: HS)
+                (q + HS).update(repeating: 0, count: D - HS)
+                var j = i + 1
+                while j < T {
+                    var s0 = F8.zero, s1 = F8.zero, s2 = F8.zero, s3 = F8.zero
+                    var s4 = F8.zero, s5 = F8.zero, s6 = F8.zero, s7 = F8.zero
+                    var d = 0
+                    while d < D {
+                        let k = kt + d * ld + j
+                        s0 += F8(repeating: q[d]) * load8(k)
+                        s1 += F8(repeating: q[d + 1]) * load8(k + ld)
+                        s2 += F8(repeating: q[d + 2]) * load8(k + 2 * ld)
+                        s3 += F8(repeating: q[d + 3]) * load8(k + 3 * ld)
+                        s4 += F8(repeating: q[d + 4]) * load8(k + 4 * ld)
+                        s5 += F8(repeating: q[d + 5]) * load8(k + 5 * ld)
+                        s6 += F8(repeating: q[d + 6]) * load8(k + 6 * ld)
+                        s7 += F8(repeating: q[d + 7]) * load8(k + 7 * ld)
+                        d += 8
+                    }
+                    let scores = (s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7) * scale
+                    if j + 8 <= T { store8(scores, unmasked + row + j) } else { storePartial8(scores, unmasked + row + j, T - j) }
+                    j += 8
+                }
             }
         }
     }

@@ -33,7 +33,36 @@ private func tile4x16(_ K: Int, _ a: UnsafePointer<Float>, _ sam: Int, _ sak: In
     store16(c0, c); store16(c1, c + ldc); store16(c2, c + 2 * ldc); store16(c3, c + 3 * ldc)
 }
 
-/// One row, up to 8 columns (`n` ≤ 8): remainders of the 4×16 tiling.
+/// One row, 64 columns: a decode step (and a row past the last multiple of 4) is a one-row
+/// product, where a single accumulator would wait on each FMA's latency; eight independent ones
+/// keep the FMA units busy. Same per-element sequence as the other tiles.
+@inline(__always)
+private func tile1x64(_ K: Int, _ a: UnsafePointer<Float>, _ sak: Int,
+                      _ b: UnsafePointer<Float>, _ ldb: Int,
+                      _ c: UnsafeMutablePointer<Float>,
+                      _ bias: UnsafePointer<Float>?, _ accumulate: Bool) {
+    var c0: F16, c1: F16, c2: F16, c3: F16
+    if accumulate {
+        c0 = load16(c); c1 = load16(c + 16); c2 = load16(c + 32); c3 = load16(c + 48)
+    } else if let bias {
+        c0 = load16(bias); c1 = load16(bias + 16); c2 = load16(bias + 32); c3 = load16(bias + 48)
+    } else {
+        c0 = .zero; c1 = .zero; c2 = .zero; c3 = .zero
+    }
+    var pa = a, pb = b
+    for _ in 0..<K {
+        let av = F16(repeating: pa[0])
+        c0 = c0.addingProduct(av, load16(pb))
+        c1 = c1.addingProduct(av, load16(pb + 16))
+        c2 = c2.addingProduct(av, load16(pb + 32))
+        c3 = c3.addingProduct(av, load16(pb + 48))
+        pa += sak
+        pb += ldb
+    }
+    store16(c0, c); store16(c1, c + 16); store16(c2, c + 32); store16(c3, c + 48)
+}
+
+/// One row, up to 8 columns (`n` ≤ 8): remainders of the 4×16 and 1×64 tilings.
 @inline(__always)
 private func tile1x8(_ K: Int, _ a: UnsafePointer<Float>, _ sak: Int,
                      _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
@@ -95,6 +124,10 @@ private func gemmRows(_ rows: Range<Int>, N: Int, K: Int,
     }
     while m < rows.upperBound {
         var n = 0
+        while n + 64 <= N {
+            tile1x64(K, a + m * sam, sak, b + n, ldb, c + m * ldc + n, bias.map { $0 + n }, accumulate)
+            n += 64
+        }
         while n < N {
             let w = min(8, N - n)
             tile1x8(K, a + m * sam, sak, b + n, ldb, w, c + m * ldc + n, bias.map { $0 + n }, accumulate)

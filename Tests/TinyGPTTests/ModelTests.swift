@@ -42,6 +42,37 @@ import Testing
         #expect(abs(out[0] - w0) < 1e-6 && abs(out[1] - 2 * (1 - w0)) < 1e-6)
     }
 
+    /// The trace's future-half scores (computed eight keys at a time) equal `dot(q, k) · scale` to
+    /// the bit, for head sizes that are and are not multiples of 8; the rest comes from `preatt`.
+    @Test(arguments: [(5, 20), (12, 48), (16, 64), (20, 80)])
+    func traceScoresEqualDotToTheBit(T: Int, C: Int) {
+        let NH = 4, HS = C / NH, C3 = 3 * C
+        var rng = SplitMix64(seed: UInt64(T * 1000 + C))
+        let qkv = (0..<(T * C3)).map { _ in Float(rng.nextNormal()) }
+        let preatt = (0..<(NH * T * T)).map { _ in Float(rng.nextNormal()) }
+        var unmasked = [Float](repeating: .nan, count: NH * T * T), masked = unmasked
+        attentionScoresForTrace(&unmasked, &masked, preatt, qkv, T: T, C: C, NH: NH)
+        let scale = 1 / Float(HS).squareRoot()
+        for h in 0..<NH {
+            for i in 0..<T {
+                for j in 0..<T {
+                    let at = (h * T + i) * T + j
+                    if j <= i {
+                        #expect(unmasked[at].bitPattern == preatt[at].bitPattern && masked[at].bitPattern == preatt[at].bitPattern)
+                    } else {
+                        let expected = qkv.withUnsafeBufferPointer { dot($0.baseAddress! + i * C3 + h * HS, $0.baseAddress! + j * C3 + C + h * HS, HS) } * scale
+                        #expect(unmasked[at].bitPattern == expected.bitPattern, "h \(h) i \(i) j \(j)")
+                        #expect(masked[at] == -.infinity)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func traceNameCountMatchesTheTable() {
+        for layers in [0, 1, 4, 12] { #expect(TraceName.count(layers: layers) == TraceName.all(layers: layers).count) }
+    }
+
     @Test func fastExpAndTanhMatchLibm() {
         var worstExp: Float = 0, worstTanh: Float = 0
         var x: Float = -20

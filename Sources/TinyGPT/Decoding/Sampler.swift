@@ -24,12 +24,35 @@ public enum Sampler {
     ///
     ///     Sampler.softmax([0, 0], temperature: 1)   // [0.5, 0.5]
     public static func softmax(_ logits: [Float], temperature: Double = 1) -> [Double] {
-        guard let top = logits.max() else { return [] }
+        logits.isEmpty ? [] : softmax(logits, max: logits[argmax(logits)], temperature: temperature)
+    }
+
+    /// `softmax` with the maximum logit given (greedy has it from its argmax). One pass over
+    /// flat buffers per step of the formula, every sum in index order.
+    private static func softmax(_ logits: [Float], max top: Float, temperature: Double) -> [Double] {
         let m = Double(top)
-        var e = logits.map { exp((Double($0) - m) / temperature) }
-        let sum = e.reduce(0, +)
-        for i in e.indices { e[i] /= sum }
-        return e
+        return [Double](unsafeUninitializedCapacity: logits.count) { e, count in
+            logits.withUnsafeBufferPointer { l in
+                // x / 1 == x exactly: at T = 1 skipping the division changes no bit.
+                if temperature == 1 {
+                    for i in l.indices { e[i] = exp(Double(l[i]) - m) }
+                } else {
+                    for i in l.indices { e[i] = exp((Double(l[i]) - m) / temperature) }
+                }
+                var sum = 0.0
+                for i in l.indices { sum += e[i] }
+                for i in l.indices { e[i] /= sum }
+            }
+            count = logits.count
+        }
+    }
+
+    /// Double probabilities rounded to Float, as `StepRecord` stores them.
+    private static func floats(_ p: [Double]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: p.count) { f, count in
+            p.withUnsafeBufferPointer { p in for i in p.indices { f[i] = Float(p[i]) } }
+            count = p.count
+        }
     }
 
     /// log softmax(logits) in Double, finite even where the probability underflows to 0
@@ -43,9 +66,11 @@ public enum Sampler {
 
     /// The first id of `order` without sorting: the highest logit, the lowest id among equals.
     public static func argmax(_ logits: [Float]) -> Int {
-        var best = 0
-        for i in logits.indices where logits[i] > logits[best] { best = i }
-        return best
+        logits.withUnsafeBufferPointer { l in
+            var best = 0
+            for i in l.indices where l[i] > l[best] { best = i }
+            return best
+        }
     }
 
     /// Token ids by logit descending, ties by lowest id: the order of ranks and of the draw.
@@ -93,9 +118,9 @@ public enum Sampler {
 
     /// The greedy decision: the most probable token, lowest id among equals.
     public static func greedy(logits: [Float], position: Int) -> StepRecord {
-        let probabilities = softmax(logits)
         let chosen = argmax(logits)
-        return StepRecord(position: position, logits: logits, probabilities: probabilities.map(Float.init),
+        let probabilities = softmax(logits, max: logits[chosen], temperature: 1)
+        return StepRecord(position: position, logits: logits, probabilities: floats(probabilities),
                           kept: [KeptToken(id: chosen, probability: 1)], uniform: nil, chosen: chosen,
                           rank: 1, probability: Float(probabilities[chosen]))
     }
@@ -110,7 +135,7 @@ public enum Sampler {
         let u = rng.nextUniform()
         let chosen = pick(uniform: u, kept: kept)
         let rank = ranked.firstIndex(of: chosen)! + 1
-        return StepRecord(position: position, logits: logits, probabilities: probabilities.map(Float.init),
+        return StepRecord(position: position, logits: logits, probabilities: floats(probabilities),
                           kept: kept.map { KeptToken(id: $0.id, probability: Float($0.probability)) },
                           uniform: u, chosen: chosen, rank: rank, probability: Float(probabilities[chosen]))
     }

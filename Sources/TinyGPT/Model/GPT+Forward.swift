@@ -31,86 +31,88 @@ extension GPT {
         }
         let logits = Tensor(shape: [T, V], data: Array(UnsafeBufferPointer(start: acts[a.logits], count: T * V)))
         guard trace else { return ForwardResult(logits: logits, trace: nil) }
-        return ForwardResult(logits: logits, trace: capture(ids, acts, a, unrotated: unrotated))
+        return ForwardResult(logits: logits, trace: capture(ids, acts, a, logits: logits, unrotated: unrotated))
     }
 
     /// Reads the activations of a B = 1 pass into named tensors (TransformerLens shapes).
-    private func capture(_ ids: [Int], _ acts: FloatBuffer, _ a: ActivationLayout, unrotated: [Int: [Float]]) -> Trace {
+    /// `logits` is the result's own copy of them, shared rather than copied again.
+    private func capture(_ ids: [Int], _ acts: FloatBuffer, _ a: ActivationLayout, logits: Tensor,
+                         unrotated: [Int: [Float]]) -> Trace {
         let T = a.T, C = config.width, NH = config.heads, HS = config.headSize, V = config.vocabSize
         let x = acts.pointer, p = params.pointer
+        // The shapes, built once and shared by every tensor that has them.
+        let rows = [T, C], wide = [T, 4 * C], heads = [T, NH, HS], square = [NH, T, T], stat = [T], column = [T, 1]
         func grab(_ offset: Int, _ shape: [Int]) -> Tensor {
-            Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: x + offset, count: shape.reduce(1, *))))
+            Tensor(shape: shape) { $0.update(from: x + offset, count: shape.reduce(1, *)) }
         }
-        var trace = Trace(ids: ids)
-        var embed = [Float]()
-        embed.reserveCapacity(T * C)
-        for id in ids { embed += UnsafeBufferPointer(start: p + layout.tokenEmbedding + id * C, count: C) }
-        trace[TraceName.embed] = Tensor(shape: [T, C], data: embed)
+        // Sized once, so no insertion rehashes the names already in.
+        var trace = Trace(ids: ids, tensors: Dictionary(minimumCapacity: TraceName.count(layers: config.layers)))
+        func put(_ name: String, _ tensor: Tensor) { trace.tensors[name] = tensor }
+        put(TraceName.embed, Tensor(shape: rows) { e in
+            for (t, id) in ids.enumerated() { (e + t * C).update(from: p + layout.tokenEmbedding + id * C, count: C) }
+        })
         withPositionTable { pos in
-            if let pos { trace[TraceName.posEmbed] = Tensor(shape: [T, C], data: Array(UnsafeBufferPointer(start: pos, count: T * C))) }
+            if let pos { put(TraceName.posEmbed, Tensor(shape: rows, data: Array(UnsafeBufferPointer(start: pos, count: T * C)))) }
         }
         /// Splits (T, 3C) rows into one of q, k, v as [pos, head, d_head] (the same memory order).
         func part(_ qkv: UnsafePointer<Float>, _ which: Int) -> Tensor {
-            var data = [Float]()
-            data.reserveCapacity(T * C)
-            for t in 0..<T { data += UnsafeBufferPointer(start: qkv + t * 3 * C + which * C, count: C) }
-            return Tensor(shape: [T, NH, HS], data: data)
+            Tensor(shape: heads) { d in
+                for t in 0..<T { (d + t * C).update(from: qkv + t * 3 * C + which * C, count: C) }
+            }
         }
         for l in 0..<config.layers {
             let o = a.layers[l], w = layout.layers[l]
-            trace[TraceName.residPre(layer: l)] = grab(a.residualIn(l), [T, C])
-            trace[TraceName.lnMean(layer: l, 1)] = grab(o.ln1Mean, [T])
-            trace[TraceName.lnScale(layer: l, 1)] = Tensor(shape: [T, 1], data: (0..<T).map { 1 / x[o.ln1Rstd + $0] })
-            trace[TraceName.lnNormalized(layer: l, 1)] = grab(o.ln1, [T, C])
+            put(TraceName.residPre(layer: l), grab(a.residualIn(l), rows))
+            put(TraceName.lnMean(layer: l, 1), grab(o.ln1Mean, stat))
+            put(TraceName.lnScale(layer: l, 1), Tensor(shape: column, data: (0..<T).map { 1 / x[o.ln1Rstd + $0] }))
+            put(TraceName.lnNormalized(layer: l, 1), grab(o.ln1, rows))
             if let raw = unrotated[l] {
                 raw.withUnsafeBufferPointer {
-                    trace[TraceName.q(layer: l)] = part($0.baseAddress!, 0)
-                    trace[TraceName.k(layer: l)] = part($0.baseAddress!, 1)
+                    put(TraceName.q(layer: l), part($0.baseAddress!, 0))
+                    put(TraceName.k(layer: l), part($0.baseAddress!, 1))
                 }
-                trace[TraceName.rotQ(layer: l)] = part(x + o.qkv, 0)
-                trace[TraceName.rotK(layer: l)] = part(x + o.qkv, 1)
+                put(TraceName.rotQ(layer: l), part(x + o.qkv, 0))
+                put(TraceName.rotK(layer: l), part(x + o.qkv, 1))
             } else {
-                trace[TraceName.q(layer: l)] = part(x + o.qkv, 0)
-                trace[TraceName.k(layer: l)] = part(x + o.qkv, 1)
+                put(TraceName.q(layer: l), part(x + o.qkv, 0))
+                put(TraceName.k(layer: l), part(x + o.qkv, 1))
             }
-            trace[TraceName.v(layer: l)] = part(x + o.qkv, 2)
+            put(TraceName.v(layer: l), part(x + o.qkv, 2))
             // Scores for every (query, key) pair, the future included: what the mask then hides.
-            var unmasked = Tensor(shape: [NH, T, T]), masked = Tensor(shape: [NH, T, T])
-            unmasked.data.withUnsafeMutableBufferPointer { u in
-                masked.data.withUnsafeMutableBufferPointer { m in
-                    attentionScoresForTrace(u.baseAddress!, m.baseAddress!, x + o.preatt, x + o.qkv, T: T, C: C, NH: NH)
+            var masked: Tensor?
+            let unmasked = Tensor(shape: square) { u in
+                masked = Tensor(shape: square) { m in
+                    attentionScoresForTrace(u, m, x + o.preatt, x + o.qkv, T: T, C: C, NH: NH)
                 }
             }
-            trace[TraceName.scoresUnmasked(layer: l)] = unmasked
-            trace[TraceName.scores(layer: l)] = masked
-            trace[TraceName.pattern(layer: l)] = grab(o.att, [NH, T, T])
-            trace[TraceName.z(layer: l)] = grab(o.atty, [T, NH, HS])
-            // Head h's share of the output projection: z_h · W_O[h·HS..<(h+1)·HS, :].
-            var result = Tensor(shape: [T, NH, C])
-            result.data.withUnsafeMutableBufferPointer { r in
-                for t in 0..<T {
-                    for h in 0..<NH {
-                        gemm(M: 1, N: C, K: HS, a: x + o.atty + t * C + h * HS, sam: HS, sak: 1,
-                             b: p + w.attnProjWeight + h * HS * C, ldb: C, c: r.baseAddress! + (t * NH + h) * C, ldc: C)
-                    }
+            put(TraceName.scoresUnmasked(layer: l), unmasked)
+            put(TraceName.scores(layer: l), masked!)
+            put(TraceName.pattern(layer: l), grab(o.att, square))
+            put(TraceName.z(layer: l), grab(o.atty, heads))
+            // Head h's share of the output projection: z_h · W_O[h·HS..<(h+1)·HS, :], all T rows
+            // in one product (row t lands at [t, h, :]).
+            let result = Tensor(shape: [T, NH, C]) { r in
+                for h in 0..<NH {
+                    gemm(M: T, N: C, K: HS, a: x + o.atty + h * HS, sam: C, sak: 1,
+                         b: p + w.attnProjWeight + h * HS * C, ldb: C, c: r + h * C, ldc: NH * C)
                 }
             }
-            trace[TraceName.result(layer: l)] = result
-            trace[TraceName.attnOut(layer: l)] = grab(o.attproj, [T, C])
-            trace[TraceName.residMid(layer: l)] = grab(o.residual2, [T, C])
-            trace[TraceName.lnMean(layer: l, 2)] = grab(o.ln2Mean, [T])
-            trace[TraceName.lnScale(layer: l, 2)] = Tensor(shape: [T, 1], data: (0..<T).map { 1 / x[o.ln2Rstd + $0] })
-            trace[TraceName.lnNormalized(layer: l, 2)] = grab(o.ln2, [T, C])
-            trace[TraceName.mlpPre(layer: l)] = grab(o.fch, [T, 4 * C])
-            trace[TraceName.mlpPost(layer: l)] = grab(o.fchGelu, [T, 4 * C])
-            trace[TraceName.mlpOut(layer: l)] = grab(o.fcproj, [T, C])
-            trace[TraceName.residPost(layer: l)] = grab(o.residual3, [T, C])
+            put(TraceName.result(layer: l), result)
+            put(TraceName.attnOut(layer: l), grab(o.attproj, rows))
+            put(TraceName.residMid(layer: l), grab(o.residual2, rows))
+            put(TraceName.lnMean(layer: l, 2), grab(o.ln2Mean, stat))
+            put(TraceName.lnScale(layer: l, 2), Tensor(shape: column, data: (0..<T).map { 1 / x[o.ln2Rstd + $0] }))
+            put(TraceName.lnNormalized(layer: l, 2), grab(o.ln2, rows))
+            put(TraceName.mlpPre(layer: l), grab(o.fch, wide))
+            put(TraceName.mlpPost(layer: l), grab(o.fchGelu, wide))
+            put(TraceName.mlpOut(layer: l), grab(o.fcproj, rows))
+            put(TraceName.residPost(layer: l), grab(o.residual3, rows))
         }
-        trace[TraceName.lnFinalMean] = grab(a.lnfMean, [T])
-        trace[TraceName.lnFinalScale] = Tensor(shape: [T, 1], data: (0..<T).map { 1 / x[a.lnfRstd + $0] })
-        trace[TraceName.lnFinalNormalized] = grab(a.lnf, [T, C])
-        trace[TraceName.logits] = grab(a.logits, [T, V])
-        trace[TraceName.probs] = grab(a.probs, [T, V])
+        put(TraceName.lnFinalMean, grab(a.lnfMean, stat))
+        put(TraceName.lnFinalScale, Tensor(shape: column, data: (0..<T).map { 1 / x[a.lnfRstd + $0] }))
+        put(TraceName.lnFinalNormalized, grab(a.lnf, rows))
+        put(TraceName.logits, logits)
+        put(TraceName.probs, grab(a.probs, [T, V]))
         return trace
     }
 }

@@ -14,6 +14,16 @@ public struct Tensor: Equatable, Sendable {
         self.data = [Float](repeating: value, count: shape.reduce(1, *))
     }
 
+    /// A tensor whose elements `fill` writes, all `shape.reduce(1, *)` of them (no zeroing first).
+    init(shape: [Int], fill: (UnsafeMutablePointer<Float>) -> Void) {
+        let n = shape.reduce(1, *)
+        self.shape = shape
+        self.data = [Float](unsafeUninitializedCapacity: n) { buffer, count in
+            if n > 0 { fill(buffer.baseAddress!) }
+            count = n
+        }
+    }
+
     /// Element at a multi-index, e.g. `pattern[h, i, j]`.
     public subscript(_ index: Int...) -> Float {
         get { data[flatIndex(index)] }

@@ -95,6 +95,9 @@ public enum TraceName {
     public static let lnFinalScale = "ln_final.hook_scale"
     public static let lnFinalNormalized = "ln_final.hook_normalized"
 
+    /// `all(layers:).count`, without building the names.
+    public static func count(layers: Int) -> Int { 7 + 23 * layers }
+
     /// Every name a trace of an `layers`-block model may hold, in data-flow order.
     public static func all(layers: Int) -> [String] {
         var names = [embed, posEmbed]
