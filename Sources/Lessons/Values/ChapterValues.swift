@@ -29,6 +29,16 @@ public struct RunValues {
         self.ch13 = ch13; self.ch14 = ch14
     }
 
+    /// A figure of this stage has nothing to draw for this model (its experiment has not been run),
+    /// so the lesson leaves it out and says how to run the experiment instead.
+    public func lacksData(forStage stage: String) -> Bool {
+        switch stage {
+        case "fineTuneShift": ch2.fineTune == nil
+        case "scalingLaw": ch10.scalingSlope == nil
+        default: false
+        }
+    }
+
     /// The values of chapter `n` (1…14).
     func chapter(_ n: Int) -> Any {
         [ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, ch10, ch11, ch12, ch13, ch14][n - 1]
@@ -207,10 +217,13 @@ public struct Chapter2Values {
     }
     public var window: Window
     public var loss: Loss
-    public var fineTune: FineTune
+    /// The fine-tuning experiment; nil when `experiments/finetune.json` does not exist for this model.
+    public var fineTune: FineTune?
+    /// Inline code of the command that runs the fine-tuning experiment for this model.
+    public var fineTuneCommand: String
     public var snapshots: Snapshots
-    public init(window: Window, loss: Loss, fineTune: FineTune, snapshots: Snapshots) {
-        self.window = window; self.loss = loss; self.fineTune = fineTune; self.snapshots = snapshots }
+    public init(window: Window, loss: Loss, fineTune: FineTune?, fineTuneCommand: String = "", snapshots: Snapshots) {
+        self.window = window; self.loss = loss; self.fineTune = fineTune; self.fineTuneCommand = fineTuneCommand; self.snapshots = snapshots }
 }
 
 /// Ch. 3: dimensions, embedding rows, positions, one block.
@@ -637,9 +650,12 @@ public struct Chapter9Values {
 public struct Chapter10Values {
     public struct ScalePoint { public var name: String; public var parameters: String; public var loss: String
         public init(name: String, parameters: String, loss: String) { self.name = name; self.parameters = parameters; self.loss = loss } }
+    /// The scaling experiment's models, smallest first (empty when it has not been run).
     public var scaling: [ScalePoint]
-    /// Fitted slope of log loss against log parameters.
-    public var scalingSlope: String
+    /// Fitted slope of log loss against log parameters; nil when `experiments/scaling.json` does not exist for this model.
+    public var scalingSlope: String?
+    /// Inline code of the command that runs the scaling experiment for this model.
+    public var scalingCommand: String
     /// Every larger model reached a lower validation loss than every smaller one.
     public var scalingMonotone: Bool
     public var warmupSteps: Int
@@ -661,12 +677,14 @@ public struct Chapter10Values {
     public var hasFP16Subnormal: Bool
     /// FP16's largest error exceeds BF16's (the tiny weights), though its mean error is smaller.
     public var fp16WorstIsLarger: Bool
-    /// The SFT run (shared with chapter 2).
-    public var sft: Chapter2Values.FineTune
-    public init(scaling: [ScalePoint], scalingSlope: String, warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
+    /// The SFT run (shared with chapter 2); nil when it has not been run.
+    public var sft: Chapter2Values.FineTune?
+    /// Inline code of the command that runs the fine-tuning experiment.
+    public var sftCommand: String
+    public init(scaling: [ScalePoint], scalingSlope: String?, scalingCommand: String = "", warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
                 clip: String, clippedSteps: Int, medianGradNorm: String, fp16MaxError: String, fp16MeanError: String,
-                bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune) {
-        self.scaling = scaling; self.scalingSlope = scalingSlope
+                bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune?, sftCommand: String = "") {
+        self.scaling = scaling; self.scalingSlope = scalingSlope; self.scalingCommand = scalingCommand; self.sftCommand = sftCommand
         self.scalingMonotone = zip(scaling, scaling.dropFirst()).allSatisfy { (Double($0.loss) ?? 0) > (Double($1.loss) ?? 0) }; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
         self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
         self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError

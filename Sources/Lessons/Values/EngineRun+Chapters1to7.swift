@@ -8,12 +8,11 @@ extension EngineRun {
         return Chapter1Values(next: probe.distribution(prompt: s.prompt, ids: try probe.ids(s, what: c.what), k: try c.int("nextToken", "topK", 10)))
     }
 
-    /// Ch. 2's fine-tuning run (also chapter 10's SFT), from `experiments/finetune.json`.
-    func fineTune(_ c: ChapterView) throws(UserError) -> Chapter2Values.FineTune {
+    /// Ch. 2's fine-tuning run (also chapter 10's SFT), from `experiments/finetune.json`; nil when
+    /// the experiment has not been run for this model (the lessons then give the command).
+    func fineTune(_ c: ChapterView) throws(UserError) -> Chapter2Values.FineTune? {
         let file = ExperimentResults.directory(model: bundle.directory).appendingPathComponent("finetune.json").path
-        guard let ft = experiments.fineTune else {
-            throw c.fail("needs the fine-tuning result \(file), which does not exist yet (run the fine-tuning experiment)")
-        }
+        guard let ft = experiments.fineTune else { return nil }
         let V = bundle.model.config.vocabSize
         guard ft.before.count == V, ft.after.count == V, !ft.promptIDs.isEmpty else {
             throw UserError("\(file): before/after must hold \(V) probabilities each and prompt_ids at least one id")
@@ -38,7 +37,7 @@ extension EngineRun {
     }
 
     /// Ch. 2: a training window (as the trainer builds it: `<|endoftext|>` then the text), the loss curve, fine-tuning.
-    func chapter2(_ c: ChapterView, sft: Chapter2Values.FineTune) throws(UserError) -> Chapter2Values {
+    func chapter2(_ c: ChapterView, sft: Chapter2Values.FineTune?) throws(UserError) -> Chapter2Values {
         let s = try c.scenario("window")
         let ids = [probe.eot] + (try probe.ids(s, what: c.what))
         let pairs = (0..<(ids.count - 1)).map { t in
@@ -50,7 +49,7 @@ extension EngineRun {
                                        lastVal: log.last(where: { $0.valLoss != nil })?.valLoss.map { Format.fixed(Double($0)) },
                                        uniform: Format.fixed(log1p(Double(bundle.model.config.vocabSize) - 1)))
         return Chapter2Values(window: .init(text: Format.code(s.prompt), length: pairs.count, pairs: pairs), loss: loss, fineTune: sft,
-                              snapshots: try snapshots(c))
+                              fineTuneCommand: experimentCommands.fineTune, snapshots: try snapshots(c))
     }
 
     /// Ch. 2: the model at each snapshot after the `snapshots` prompt, against what the corpus writes
