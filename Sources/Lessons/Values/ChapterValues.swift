@@ -204,12 +204,16 @@ public struct Chapter2Values {
         public var overshot: Bool
         /// The held-out loss is lower at the last step than at the closest one.
         public var lossFell: Bool
+        /// The corpus continues the prompt, so there is a split to compare with (else `split` holds the
+        /// trained model's top tokens with no share, and the distances are "—").
+        public var inCorpus: Bool
         public var layer: Int
         public var head: Int
         /// At step 0, the largest distance of any attention weight of that head from an even split of its row.
         public var initialSpread: String
         public init(prompt: String, split: [Split], occurrences: Int, rows: [Snapshot], closest: Snapshot, lossFell: Bool,
-                    layer: Int, head: Int, initialSpread: String) {
+                    layer: Int, head: Int, initialSpread: String, inCorpus: Bool = true) {
+            self.inCorpus = inCorpus
             self.prompt = prompt; self.split = split; self.size = split.count; self.occurrences = occurrences; self.rows = rows
             self.steps = rows.map { String($0.step) }.joined(separator: ", ")
             self.first = rows.first!; self.last = rows.last!; self.closest = closest; self.overshot = closest.step != rows.last!.step
@@ -374,8 +378,14 @@ public struct Chapter4Values {
         public var other: Int
         /// Some occurrences continue with none of the words.
         public var hasOther: Bool
-        public init(split: ContinuationCounts) {
+        /// The corpus contains the prompt at all (a teacher's own corpus may not).
+        public var occurs: Bool
+        /// The corpus's split is the primer's (`primer`, e.g. 4:3:2:1) and nothing else follows: our corpus was written so.
+        public var matchesPrimer: Bool
+        public init(split: ContinuationCounts, primer: [Int] = [4, 3, 2, 1]) {
             self.hasOther = split.other > 0
+            self.occurs = split.total > 0
+            self.matchesPrimer = split.total > 0 && split.other == 0 && split.ratio == primer
             self.split = split
             self.ratio = split.ratio.map(String.init).joined(separator: ":")
             self.total = split.total
@@ -723,7 +733,14 @@ public struct Chapter12Values {
     /// The long input does not fit (droppedTokens > 0).
     public var exceeds: Bool
     public var hallucination: Continuation
-    public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation) {
+    /// Inline code of the "fact" prompt, and how often its text occurs in the model's corpus
+    /// (ours never; a teacher's own corpus might state the fact, and then the lesson says so).
+    public var factPrompt: String
+    public var factOccurrences: Int
+    public var factInCorpus: Bool
+    public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation,
+                factPrompt: String = "", factOccurrences: Int = 0) {
+        self.factPrompt = factPrompt; self.factOccurrences = factOccurrences; self.factInCorpus = factOccurrences > 0
         self.greedyText = greedyText; self.loop = loop; self.contextLength = contextLength
         self.longPromptTokens = longPromptTokens; self.droppedTokens = droppedTokens; self.hallucination = hallucination
         self.exceeds = droppedTokens > 0 }

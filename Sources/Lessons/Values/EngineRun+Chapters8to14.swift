@@ -94,7 +94,9 @@ extension EngineRun {
         let T = bundle.model.config.contextLength
         let longest = training.longestValidationDocument(endOfText: probe.eot).count
         return Chapter12Values(greedyText: text, loop: loop, contextLength: T, longPromptTokens: longest, droppedTokens: max(0, longest - T),
-                               hallucination: probe.continuation(fs, try probe.generate(fs, what: c.what)))
+                               hallucination: probe.continuation(fs, try probe.generate(fs, what: c.what)),
+                               factPrompt: Format.code(fs.prompt),
+                               factOccurrences: training.documents.reduce(0) { $0 + $1.components(separatedBy: fs.prompt).count - 1 })
     }
 
     /// Ch. 13: GPT-3's published 175 billion parameters against ours.
