@@ -223,11 +223,14 @@ public struct Chapter2Values {
     public var loss: Loss
     /// The fine-tuning experiment; nil when `experiments/finetune.json` does not exist for this model.
     public var fineTune: FineTune?
+    /// The fine-tuning experiment has been run (a flag for `{{#…}}` sections: a section over the
+    /// struct itself would make the lookups inside it start in the struct).
+    public var fineTuneRun: Bool
     /// Inline code of the command that runs the fine-tuning experiment for this model.
     public var fineTuneCommand: String
     public var snapshots: Snapshots
     public init(window: Window, loss: Loss, fineTune: FineTune?, fineTuneCommand: String = "", snapshots: Snapshots) {
-        self.window = window; self.loss = loss; self.fineTune = fineTune; self.fineTuneCommand = fineTuneCommand; self.snapshots = snapshots }
+        self.window = window; self.loss = loss; self.fineTune = fineTune; self.fineTuneRun = fineTune != nil; self.fineTuneCommand = fineTuneCommand; self.snapshots = snapshots }
 }
 
 /// Ch. 3: dimensions, embedding rows, positions, one block.
@@ -664,6 +667,8 @@ public struct Chapter10Values {
     public var scaling: [ScalePoint]
     /// Fitted slope of log loss against log parameters; nil when `experiments/scaling.json` does not exist for this model.
     public var scalingSlope: String?
+    /// The scaling experiment has been run (`scalingSlope != nil`), for `{{#…}}` sections.
+    public var scalingRun: Bool
     /// Inline code of the command that runs the scaling experiment for this model.
     public var scalingCommand: String
     /// Every larger model reached a lower validation loss than every smaller one.
@@ -689,12 +694,15 @@ public struct Chapter10Values {
     public var fp16WorstIsLarger: Bool
     /// The SFT run (shared with chapter 2); nil when it has not been run.
     public var sft: Chapter2Values.FineTune?
+    /// The fine-tuning experiment has been run (`sft != nil`), for `{{#…}}` sections.
+    public var sftRun: Bool
     /// Inline code of the command that runs the fine-tuning experiment.
     public var sftCommand: String
     public init(scaling: [ScalePoint], scalingSlope: String?, scalingCommand: String = "", warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
                 clip: String, clippedSteps: Int, medianGradNorm: String, fp16MaxError: String, fp16MeanError: String,
                 bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune?, sftCommand: String = "") {
         self.scaling = scaling; self.scalingSlope = scalingSlope; self.scalingCommand = scalingCommand; self.sftCommand = sftCommand
+        self.scalingRun = scalingSlope != nil; self.sftRun = sft != nil
         self.scalingMonotone = zip(scaling, scaling.dropFirst()).allSatisfy { (Double($0.loss) ?? 0) > (Double($1.loss) ?? 0) }; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
         self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
         self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError
