@@ -8,9 +8,11 @@ import Figures
 ///     try LessonPipeline(lessons: URL(fileURLWithPath: "lessons"), model: URL(fileURLWithPath: "lessons/model"))
 ///         .build(languages: [.zh, .en], output: URL(fileURLWithPath: "output"))
 public struct LessonPipeline {
-    /// Folder with `lessons.json`, `templates/` and `train-config.json`.
+    /// Folder with `lessons.json`, `templates/` and `train-config.json` (the training config used
+    /// when the model folder has none of its own).
     public var lessons: URL
-    /// Folder with `model.safetensors`, `tokenizer.json`, `train-log.jsonl`, `experiments/`.
+    /// Folder with `model.safetensors`, `tokenizer.json`, `train-log.jsonl`, `train-config.json`
+    /// (what `gptx train` trained it with: its corpus, split and counts are the lessons'), `experiments/`.
     public var model: URL
     /// PNG pixels per point (2 for print quality).
     public var pngScale: Double
@@ -29,7 +31,8 @@ public struct LessonPipeline {
     /// Loads everything the build reads and returns the builder.
     public func builder() throws(UserError) -> LessonBuilder {
         let bundle = try ModelBundle.load(directory: model)
-        let run = try EngineRun.load(bundle: bundle, trainConfig: lessons.appendingPathComponent("train-config.json"))
+        let config = TrainConfig.file(forModel: model, fallback: lessons.appendingPathComponent("train-config.json"))
+        let run = try EngineRun.load(bundle: bundle, trainConfig: config)
         let figures = StageFigureSource(run: run, pngScale: pngScale)
         return LessonBuilder(lessonsDirectory: lessons, run: run, figures: figures, sourceRoot: sourceRoot)
     }

@@ -183,4 +183,77 @@ func expectBadInput(_ run: Run, _ expected: String, sourceLocation: SourceLocati
         expectBadInput(try gptx("train", "--config", config.path, "--out", blocker.appendingPathComponent("o").path, "--steps", "1"), "output directory")
         expectBadInput(try gptx("train", "--config", dir.appendingPathComponent("nope.json").path), "nope.json")
     }
+
+    /// A tiny training config (seconds in a debug build) whose context fits the lessons' prompts.
+    static func tinyConfig(in dir: URL) throws -> URL {
+        let url = dir.appendingPathComponent("tiny.json")
+        try """
+        {"model": {"vocab_size": 300, "n_positions": 128, "n_embd": 32, "n_layer": 2, "n_head": 2, "positional": "learned"},
+         "corpus": "nowhere", "steps": 10, "batch_size": 2, "learning_rate": 0.01, "min_learning_rate": 0.001, "warmup_steps": 2,
+         "weight_decay": 0.1, "beta1": 0.9, "beta2": 0.95, "grad_clip": 1.0, "seed": 7, "val_fraction": 0.2, "eval_interval": 5,
+         "eval_batches": 1, "snapshot_steps": [0, 5]}
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Corpora that cannot be trained on: one line naming the folder or file and what a corpus may
+    /// hold, exit 2, and no model folder.
+    @Test func badCorporaAreOneLineAndLeaveNoModel() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try Self.tinyConfig(in: dir).path
+        let fm = FileManager.default
+        func corpus(_ name: String, _ files: [String: Data]) throws -> String {
+            let c = dir.appendingPathComponent(name)
+            try fm.createDirectory(at: c, withIntermediateDirectories: true)
+            for (file, data) in files { try data.write(to: c.appendingPathComponent(file)) }
+            return c.path
+        }
+        let cases: [(String, String)] = [
+            (try corpus("empty", [:]), "has no .txt files: a corpus is a folder of UTF-8 .txt files"),
+            (try corpus("notxt", ["notes.md": Data("你好".utf8), "b.doc": Data("x".utf8)]), "has no .txt files: a corpus is a folder of UTF-8 .txt files"),
+            (try corpus("latin1", ["a.txt": Data([0x63, 0x61, 0x66, 0xE9])]), "latin1/a.txt is not valid UTF-8: a corpus is a folder of UTF-8 .txt files"),
+            (try corpus("blank", ["a.txt": Data("\n<|endoftext|>\n  \n".utf8)]), "has .txt files but no documents in them"),
+            (try corpus("small", ["a.txt": Data("你好。\n<|endoftext|>\n再见。".utf8)]), "corpus too small"),
+            (dir.appendingPathComponent("missing").path, "does not exist"),
+        ]
+        for (i, (path, expected)) in cases.enumerated() {
+            let model = dir.appendingPathComponent("model\(i)")
+            expectBadInput(try gptx("train", "--config", config, "--corpus", path, "--out", model.path), expected)
+            #expect(!fm.fileExists(atPath: model.path), "\(path): \(model.path) should not exist")
+        }
+        // A bad corpus does not touch a model folder that is already there.
+        let existing = dir.appendingPathComponent("existing")
+        try fm.createDirectory(at: existing, withIntermediateDirectories: true)
+        expectBadInput(try gptx("train", "--config", config, "--corpus", cases[0].0, "--out", existing.path), "has no .txt files")
+        #expect(try fm.contentsOfDirectory(atPath: existing.path).isEmpty)
+    }
+
+    /// README's teacher path, as a user runs it: `gptx train --corpus DIR --out MODEL`, then
+    /// `gptx lessons --model MODEL --out OUT` (real figures), from a folder of plain .txt files.
+    @Test func aTeachersCorpusTrainsAndBuildsLessons() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        var text = ""
+        for i in 0..<150 { text += ["春天来了，花都开了。", "小猫在院子里睡觉。", "The cat sat on the mat.", "我们一起去公园散步。"][i % 4] + "老师讲课。\n<|endoftext|>\n" }
+        try text.write(to: corpus.appendingPathComponent("mine.txt"), atomically: true, encoding: .utf8)
+        let model = dir.appendingPathComponent("model"), out = dir.appendingPathComponent("out")
+        let train = try gptx("train", "--config", try Self.tinyConfig(in: dir).path, "--corpus", corpus.path, "--out", model.path)
+        #expect(train.status == 0, "\(train.stderr)")
+        let saved = try TrainConfig.load(from: model.appendingPathComponent("train-config.json"))
+        #expect(saved.corpus == "../corpus")
+        for name in ["model.safetensors", "tokenizer.json", "train-log.jsonl", "snapshots/step-00005.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: model.appendingPathComponent(name).path), "\(name)")
+        }
+        let lessons = try gptx("lessons", "--model", model.path, "--out", out.path, "--lang", "en", "--png-scale", "1")
+        #expect(lessons.status == 0, "\(lessons.stderr)")
+        let ch2 = try String(contentsOf: out.appendingPathComponent("en/02-three-stages.md"), encoding: .utf8)
+        #expect(ch2.contains("gptx experiment finetune --model \(model.path)"))
+        #expect(ch2.contains("This model's corpus never continues it"))
+        let ch1 = try String(contentsOf: out.appendingPathComponent("en/01-what-is-gpt.md"), encoding: .utf8)
+        #expect(!ch1.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("en/figures/02-snapshots.png").path))
+    }
 }

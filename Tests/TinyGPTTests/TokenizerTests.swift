@@ -406,7 +406,7 @@ private func temporaryDirectory() -> URL {
         @Test func folderWithoutTextFiles() {
             let dir = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
-            #expect(throws: UserError("corpus folder \(dir.path) has no .txt files")) {
+            #expect(throws: UserError("corpus folder \(dir.path) has no .txt files: \(Corpus.allowed)")) {
                 try Corpus.load(directory: dir)
             }
         }
@@ -423,7 +423,7 @@ private func temporaryDirectory() -> URL {
             defer { try? FileManager.default.removeItem(at: dir) }
             let url = dir.appendingPathComponent("bad.txt")
             try Data([0x61, 0xFF, 0x62]).write(to: url)
-            #expect(throws: UserError("corpus file \(url.path) is not valid UTF-8")) {
+            #expect(throws: UserError("corpus file \(url.path) is not valid UTF-8: \(Corpus.allowed)")) {
                 try Corpus.load(directory: dir)
             }
         }

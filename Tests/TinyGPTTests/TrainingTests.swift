@@ -217,4 +217,48 @@ import Testing
         #expect(throws: UserError.self) { try bundle.promptIDs(long) }
         #expect(try bundle.promptIDs("我今天很").count >= 1)
     }
+
+    /// The effective config goes into the model folder, its corpus path resolving from there:
+    /// relative when model and corpus share a folder, absolute otherwise; the same bytes twice.
+    @Test func theModelFolderKeepsTheEffectiveConfig() throws {
+        let corpus = try Self.tinyCorpus()
+        let config = Self.tinyTrainConfig(corpus: corpus.path)
+        let out = corpus.deletingLastPathComponent().appendingPathComponent("model-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        _ = try Trainer.run(config: config, configDirectory: URL(fileURLWithPath: "/nonexistent"), output: out)
+        let file = out.appendingPathComponent(TrainConfig.modelFileName)
+        #expect(TrainConfig.file(forModel: out, fallback: URL(fileURLWithPath: "/x")) == file)
+        let saved = try TrainConfig.load(from: file)
+        #expect(saved.corpus == "../" + corpus.lastPathComponent)
+        #expect(saved.corpusURL(configDirectory: out).path == corpus.standardizedFileURL.path)
+        var same = saved
+        same.corpus = config.corpus
+        #expect(same == config)
+        #expect(try Data(contentsOf: file) == config.modelFolderCopy(configDirectory: corpus, model: out))
+        #expect(TrainConfig.path(of: URL(fileURLWithPath: "/a/b/c"), from: URL(fileURLWithPath: "/a/d")) == "../b/c")
+        #expect(TrainConfig.path(of: URL(fileURLWithPath: "/a/b"), from: URL(fileURLWithPath: "/a/b")) == ".")
+        #expect(TrainConfig.path(of: URL(fileURLWithPath: "/a/b"), from: URL(fileURLWithPath: "/c/d")) == "/a/b")
+    }
+
+    /// The shipped model's `train-config.json` is what `gptx train` on the shipped config writes, byte for byte.
+    @Test func theShippedModelConfigIsWhatTrainWrites() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lessons = root.appendingPathComponent("lessons"), model = lessons.appendingPathComponent("model")
+        let config = try TrainConfig.load(from: lessons.appendingPathComponent("train-config.json"))
+        let shipped = try Data(contentsOf: model.appendingPathComponent(TrainConfig.modelFileName))
+        #expect(shipped == config.modelFolderCopy(configDirectory: lessons, model: model),
+                "lessons/model/train-config.json differs from what gptx train writes for lessons/train-config.json")
+        #expect(try Checkpoint.load(from: model.appendingPathComponent("model.safetensors")).config.contextLength == config.model.contextLength)
+    }
+
+    /// A corpus that cannot be trained on fails before the output folder exists.
+    @Test func aBadCorpusLeavesNoOutputFolder() throws {
+        let corpus = try Self.tinyCorpus()
+        try "太短。".write(to: corpus.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        let out = corpus.appendingPathComponent("never")
+        #expect(throws: UserError.self) {
+            try Trainer.run(config: Self.tinyTrainConfig(corpus: corpus.path), configDirectory: corpus, output: out)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
 }

@@ -147,15 +147,16 @@ public final class StageRenderer {
     }
 
     /// The corpus as `gptx train` split it: the text given at init, else re-made from the corpus
-    /// that `train-config.json` beside the model folder names.
+    /// that the model's own `train-config.json` names (else the one beside the model folder).
     func trainingText() throws(UserError) -> TrainingData {
         if let text { return text }
-        let file = bundle.directory.deletingLastPathComponent().appendingPathComponent("train-config.json")
+        let file = TrainConfig.file(forModel: bundle.directory,
+                                    fallback: bundle.directory.deletingLastPathComponent().appendingPathComponent("train-config.json"))
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw UserError("the training config \(file.path) is missing: this figure reads the training text it names")
         }
         let config = try TrainConfig.load(from: file)
-        let corpus = URL(fileURLWithPath: config.corpus, relativeTo: file.deletingLastPathComponent()).standardizedFileURL
+        let corpus = config.corpusURL(configDirectory: file.deletingLastPathComponent())
         let t = TrainingData(documents: try Corpus.load(directory: corpus), tokenizer: bundle.tokenizer, config: config)
         text = t
         return t

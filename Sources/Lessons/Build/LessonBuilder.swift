@@ -152,7 +152,8 @@ public struct LessonBuilder {
             context["ch\(chapter.number)"] = values.chapter(chapter.number)
             var bound: [Binding] = []
             var specs: [FigureSpec] = []
-            for figure in chapter.figures {
+            // A figure whose experiment has not been run for this model is left out (the lesson says so).
+            for figure in chapter.figures where !values.lacksData(forStage: figure.stage) {
                 let figWhat = "\(configName): chapter \(chapter.number): figure \"\(figure.id)\""
                 let caption = try TemplateSet.renderStringRecording(figure.caption[lang]!, context: context, what: "\(figWhat): caption (\(lang))")
                 let alt = try TemplateSet.renderStringRecording(figure.alt[lang]!, context: context, what: "\(figWhat): alt text (\(lang))")
@@ -188,7 +189,7 @@ public struct LessonBuilder {
             let rendered = try templates.renderRecording(chapter.baseName, context: context, what: job.what)
             let text = rendered.text
             bindings[chapter.number] = Self.merge(job.bound, rendered.bound)
-            for figure in chapter.figures where !text.contains("figures/" + String(format: "%02d-", chapter.number) + kebab(figure.id) + ".png") {
+            for figure in chapter.figures where job.specs.contains(where: { $0.id == figure.id }) && !text.contains("figures/" + String(format: "%02d-", chapter.number) + kebab(figure.id) + ".png") {
                 throw UserError("\(job.what): figure \"\(figure.id)\" is configured but the lesson never shows it ({{{fig.\(figure.id)}}})")
             }
             try stage.write(Markdown.normalize(text), to: "\(lang)/\(chapter.baseName).md")

@@ -211,7 +211,7 @@ extension LessonConfig {
             }
             if count == 0 { throw UserError("\(name): \(owner): scenario \"\(s.id)\": prompt is empty; it needs at least one token") }
             if count + s.maxNewTokens > limit {
-                throw UserError("\(name): \(owner): scenario \"\(s.id)\": prompt is \(count) tokens + \(s.maxNewTokens) new, but the model reads at most \(limit) tokens")
+                throw UserError("\(name): \(owner): scenario \"\(s.id)\": prompt is \(count) tokens + \(s.maxNewTokens) new, but the model reads at most \(limit) tokens: shorten the prompt or maxNewTokens, or train the model with a larger n_positions")
             }
         }
         for chapter in chapters { for s in chapter.scenarios { try check(s, "chapter \(chapter.number)") } }

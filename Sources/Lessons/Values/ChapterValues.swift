@@ -29,6 +29,16 @@ public struct RunValues {
         self.ch13 = ch13; self.ch14 = ch14
     }
 
+    /// A figure of this stage has nothing to draw for this model (its experiment has not been run),
+    /// so the lesson leaves it out and says how to run the experiment instead.
+    public func lacksData(forStage stage: String) -> Bool {
+        switch stage {
+        case "fineTuneShift": ch2.fineTune == nil
+        case "scalingLaw": ch10.scalingSlope == nil
+        default: false
+        }
+    }
+
     /// The values of chapter `n` (1…14).
     func chapter(_ n: Int) -> Any {
         [ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8, ch9, ch10, ch11, ch12, ch13, ch14][n - 1]
@@ -194,12 +204,16 @@ public struct Chapter2Values {
         public var overshot: Bool
         /// The held-out loss is lower at the last step than at the closest one.
         public var lossFell: Bool
+        /// The corpus continues the prompt, so there is a split to compare with (else `split` holds the
+        /// trained model's top tokens with no share, and the distances are "—").
+        public var inCorpus: Bool
         public var layer: Int
         public var head: Int
         /// At step 0, the largest distance of any attention weight of that head from an even split of its row.
         public var initialSpread: String
         public init(prompt: String, split: [Split], occurrences: Int, rows: [Snapshot], closest: Snapshot, lossFell: Bool,
-                    layer: Int, head: Int, initialSpread: String) {
+                    layer: Int, head: Int, initialSpread: String, inCorpus: Bool = true) {
+            self.inCorpus = inCorpus
             self.prompt = prompt; self.split = split; self.size = split.count; self.occurrences = occurrences; self.rows = rows
             self.steps = rows.map { String($0.step) }.joined(separator: ", ")
             self.first = rows.first!; self.last = rows.last!; self.closest = closest; self.overshot = closest.step != rows.last!.step
@@ -207,10 +221,16 @@ public struct Chapter2Values {
     }
     public var window: Window
     public var loss: Loss
-    public var fineTune: FineTune
+    /// The fine-tuning experiment; nil when `experiments/finetune.json` does not exist for this model.
+    public var fineTune: FineTune?
+    /// The fine-tuning experiment has been run (a flag for `{{#…}}` sections: a section over the
+    /// struct itself would make the lookups inside it start in the struct).
+    public var fineTuneRun: Bool
+    /// Inline code of the command that runs the fine-tuning experiment for this model.
+    public var fineTuneCommand: String
     public var snapshots: Snapshots
-    public init(window: Window, loss: Loss, fineTune: FineTune, snapshots: Snapshots) {
-        self.window = window; self.loss = loss; self.fineTune = fineTune; self.snapshots = snapshots }
+    public init(window: Window, loss: Loss, fineTune: FineTune?, fineTuneCommand: String = "", snapshots: Snapshots) {
+        self.window = window; self.loss = loss; self.fineTune = fineTune; self.fineTuneRun = fineTune != nil; self.fineTuneCommand = fineTuneCommand; self.snapshots = snapshots }
 }
 
 /// Ch. 3: dimensions, embedding rows, positions, one block.
@@ -361,8 +381,14 @@ public struct Chapter4Values {
         public var other: Int
         /// Some occurrences continue with none of the words.
         public var hasOther: Bool
-        public init(split: ContinuationCounts) {
+        /// The corpus contains the prompt at all (a teacher's own corpus may not).
+        public var occurs: Bool
+        /// The corpus's split is the primer's (`primer`, e.g. 4:3:2:1) and nothing else follows: our corpus was written so.
+        public var matchesPrimer: Bool
+        public init(split: ContinuationCounts, primer: [Int] = [4, 3, 2, 1]) {
             self.hasOther = split.other > 0
+            self.occurs = split.total > 0
+            self.matchesPrimer = split.total > 0 && split.other == 0 && split.ratio == primer
             self.split = split
             self.ratio = split.ratio.map(String.init).joined(separator: ":")
             self.total = split.total
@@ -637,9 +663,14 @@ public struct Chapter9Values {
 public struct Chapter10Values {
     public struct ScalePoint { public var name: String; public var parameters: String; public var loss: String
         public init(name: String, parameters: String, loss: String) { self.name = name; self.parameters = parameters; self.loss = loss } }
+    /// The scaling experiment's models, smallest first (empty when it has not been run).
     public var scaling: [ScalePoint]
-    /// Fitted slope of log loss against log parameters.
-    public var scalingSlope: String
+    /// Fitted slope of log loss against log parameters; nil when `experiments/scaling.json` does not exist for this model.
+    public var scalingSlope: String?
+    /// The scaling experiment has been run (`scalingSlope != nil`), for `{{#…}}` sections.
+    public var scalingRun: Bool
+    /// Inline code of the command that runs the scaling experiment for this model.
+    public var scalingCommand: String
     /// Every larger model reached a lower validation loss than every smaller one.
     public var scalingMonotone: Bool
     public var warmupSteps: Int
@@ -661,12 +692,17 @@ public struct Chapter10Values {
     public var hasFP16Subnormal: Bool
     /// FP16's largest error exceeds BF16's (the tiny weights), though its mean error is smaller.
     public var fp16WorstIsLarger: Bool
-    /// The SFT run (shared with chapter 2).
-    public var sft: Chapter2Values.FineTune
-    public init(scaling: [ScalePoint], scalingSlope: String, warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
+    /// The SFT run (shared with chapter 2); nil when it has not been run.
+    public var sft: Chapter2Values.FineTune?
+    /// The fine-tuning experiment has been run (`sft != nil`), for `{{#…}}` sections.
+    public var sftRun: Bool
+    /// Inline code of the command that runs the fine-tuning experiment.
+    public var sftCommand: String
+    public init(scaling: [ScalePoint], scalingSlope: String?, scalingCommand: String = "", warmupSteps: Int, totalSteps: Int, peakLR: String, finalLR: String,
                 clip: String, clippedSteps: Int, medianGradNorm: String, fp16MaxError: String, fp16MeanError: String,
-                bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune) {
-        self.scaling = scaling; self.scalingSlope = scalingSlope
+                bf16MaxError: String, bf16MeanError: String, weightCount: String, fp16Subnormal: String, sft: Chapter2Values.FineTune?, sftCommand: String = "") {
+        self.scaling = scaling; self.scalingSlope = scalingSlope; self.scalingCommand = scalingCommand; self.sftCommand = sftCommand
+        self.scalingRun = scalingSlope != nil; self.sftRun = sft != nil
         self.scalingMonotone = zip(scaling, scaling.dropFirst()).allSatisfy { (Double($0.loss) ?? 0) > (Double($1.loss) ?? 0) }; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
         self.peakLR = peakLR; self.finalLR = finalLR; self.clip = clip; self.clippedSteps = clippedSteps
         self.medianGradNorm = medianGradNorm; self.fp16MaxError = fp16MaxError; self.fp16MeanError = fp16MeanError
@@ -705,7 +741,14 @@ public struct Chapter12Values {
     /// The long input does not fit (droppedTokens > 0).
     public var exceeds: Bool
     public var hallucination: Continuation
-    public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation) {
+    /// Inline code of the "fact" prompt, and how often its text occurs in the model's corpus
+    /// (ours never; a teacher's own corpus might state the fact, and then the lesson says so).
+    public var factPrompt: String
+    public var factOccurrences: Int
+    public var factInCorpus: Bool
+    public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation,
+                factPrompt: String = "", factOccurrences: Int = 0) {
+        self.factPrompt = factPrompt; self.factOccurrences = factOccurrences; self.factInCorpus = factOccurrences > 0
         self.greedyText = greedyText; self.loop = loop; self.contextLength = contextLength
         self.longPromptTokens = longPromptTokens; self.droppedTokens = droppedTokens; self.hallucination = hallucination
         self.exceeds = droppedTokens > 0 }

@@ -8,12 +8,11 @@ extension EngineRun {
         return Chapter1Values(next: probe.distribution(prompt: s.prompt, ids: try probe.ids(s, what: c.what), k: try c.int("nextToken", "topK", 10)))
     }
 
-    /// Ch. 2's fine-tuning run (also chapter 10's SFT), from `experiments/finetune.json`.
-    func fineTune(_ c: ChapterView) throws(UserError) -> Chapter2Values.FineTune {
+    /// Ch. 2's fine-tuning run (also chapter 10's SFT), from `experiments/finetune.json`; nil when
+    /// the experiment has not been run for this model (the lessons then give the command).
+    func fineTune(_ c: ChapterView) throws(UserError) -> Chapter2Values.FineTune? {
         let file = ExperimentResults.directory(model: bundle.directory).appendingPathComponent("finetune.json").path
-        guard let ft = experiments.fineTune else {
-            throw c.fail("needs the fine-tuning result \(file), which does not exist yet (run the fine-tuning experiment)")
-        }
+        guard let ft = experiments.fineTune else { return nil }
         let V = bundle.model.config.vocabSize
         guard ft.before.count == V, ft.after.count == V, !ft.promptIDs.isEmpty else {
             throw UserError("\(file): before/after must hold \(V) probabilities each and prompt_ids at least one id")
@@ -38,7 +37,7 @@ extension EngineRun {
     }
 
     /// Ch. 2: a training window (as the trainer builds it: `<|endoftext|>` then the text), the loss curve, fine-tuning.
-    func chapter2(_ c: ChapterView, sft: Chapter2Values.FineTune) throws(UserError) -> Chapter2Values {
+    func chapter2(_ c: ChapterView, sft: Chapter2Values.FineTune?) throws(UserError) -> Chapter2Values {
         let s = try c.scenario("window")
         let ids = [probe.eot] + (try probe.ids(s, what: c.what))
         let pairs = (0..<(ids.count - 1)).map { t in
@@ -50,7 +49,7 @@ extension EngineRun {
                                        lastVal: log.last(where: { $0.valLoss != nil })?.valLoss.map { Format.fixed(Double($0)) },
                                        uniform: Format.fixed(log1p(Double(bundle.model.config.vocabSize) - 1)))
         return Chapter2Values(window: .init(text: Format.code(s.prompt), length: pairs.count, pairs: pairs), loss: loss, fineTune: sft,
-                              snapshots: try snapshots(c))
+                              fineTuneCommand: experimentCommands.fineTune, snapshots: try snapshots(c))
     }
 
     /// Ch. 2: the model at each snapshot after the `snapshots` prompt, against what the corpus writes
@@ -64,8 +63,10 @@ extension EngineRun {
                                                 windows: TrainingSnapshots.heldOutWindows(training.validation, contextLength: bundle.model.config.contextLength))
         let counts = Corpus.nextTokenCounts(after: s.prompt, documents: training.documents, tokenizer: bundle.tokenizer)
         let candidates = SnapshotCandidates(counts: counts, final: views.last!.probabilities, k: k)
-        guard let shares = candidates.shares else { throw c.fail("scenario \"snapshots\": the corpus never continues \(s.prompt): choose a prompt the corpus contains") }
-        let total = Double(candidates.occurrences)
+        // A corpus that never continues the prompt (a teacher's own) has no split: the candidates are
+        // the trained model's top tokens, and there is no distance to print.
+        let shares = candidates.shares
+        let total = Double(max(1, candidates.occurrences))
         let eot = bundle.tokenizer.endOfTextID
         let rows = views.map { v -> (Chapter2Values.Snapshot, Double) in
             let counted = counts.map { abs(v.probabilities[$0.key] - Double($0.value) / total) }.reduce(0, +)
@@ -74,16 +75,18 @@ extension EngineRun {
             let text = bundle.tokenizer.decode(v.greedy.filter { $0 != eot })
             return (Chapter2Values.Snapshot(step: v.step, loss: v.loss.map { Format.fixed($0) } ?? "—",
                                             probs: candidates.ids.map { .init(Format.prob(v.probabilities[$0])) },
-                                            distance: Format.fixed(distance), text: Format.code(text.isEmpty ? "⏎" : text)), distance)
+                                            distance: shares == nil ? "—" : Format.fixed(distance), text: Format.code(text.isEmpty ? "⏎" : text)),
+                    shares == nil ? 0 : distance)
         }
-        let closest = rows.indices.min { rows[$0].1 < rows[$1].1 || (rows[$0].1 == rows[$1].1 && $0 < $1) }!
+        let closest = shares == nil ? rows.count - 1 : rows.indices.min { rows[$0].1 < rows[$1].1 || (rows[$0].1 == rows[$1].1 && $0 < $1) }!
         let lossFell = (views.last!.loss ?? 0) < (views[closest].loss ?? 0)
         let initial = views.first!.pattern
         let spread = initial.enumerated().map { q, row in row.prefix(q + 1).map { abs($0 - 1 / Double(q + 1)) }.max() ?? 0 }.max() ?? 0
         return Chapter2Values.Snapshots(prompt: Format.code(s.prompt),
-                                        split: zip(candidates.ids, shares).map { .init(token: probe.show($0), share: Format.percent($1)) },
+                                        split: candidates.ids.enumerated().map { i, id in
+                                            .init(token: probe.show(id), share: shares.map { Format.percent($0[i]) } ?? "—") },
                                         occurrences: candidates.occurrences, rows: rows.map(\.0), closest: rows[closest].0, lossFell: lossFell,
-                                        layer: layer, head: head, initialSpread: Format.fixed(spread))
+                                        layer: layer, head: head, initialSpread: Format.fixed(spread), inCorpus: shares != nil)
     }
 
     /// Ch. 3: embedding rows, the positional scheme, a RoPE angle, one block's vector sizes.
@@ -146,6 +149,9 @@ extension EngineRun {
     /// The primer's illustrative next words after 我今天很, with its made-up probabilities.
     static let primerWords: [(String, String)] = [("开心", "0.4"), ("忙", "0.3"), ("累", "0.2"), ("幸福", "0.1")]
 
+    /// The primer's split as whole numbers (0.4 : 0.3 : 0.2 : 0.1 → 4:3:2:1).
+    static var primerRatio: [Int] { primerWords.map { Int((Double($0.1)! * 10).rounded()) } }
+
     /// How often each of the primer's words follows `prompt` in the training corpus, counted from
     /// its documents; chapter 4's text prints it and its `next` figure draws it.
     func corpusSplit(prompt: String) -> ContinuationCounts {
@@ -175,7 +181,7 @@ extension EngineRun {
         let projection = EmbeddingProjection(model: bundle.model, tokenizer: bundle.tokenizer, promptIDs: [],
                                              count: try c.int("pca", "tokens", 200))
         return Chapter4Values(next: probe.distribution(prompt: s.prompt, ids: ids, k: try c.int("next", "topK", 10)), primerWords: words,
-                              corpus: .init(split: split), code: codeText, chain: chain,
+                              corpus: .init(split: split, primer: Self.primerRatio), code: codeText, chain: chain,
                               pca: .init(tokens: projection.ids.count, explained: Format.percent(projection.explained.reduce(0, +))))
     }
 

@@ -49,12 +49,11 @@ extension EngineRun {
     }
 
     /// Ch. 10: scaling experiment, schedule, clipping, FP16/BF16 rounding of the real weights, SFT.
-    func chapter10(_ c: ChapterView, sft: Chapter2Values.FineTune) throws(UserError) -> Chapter10Values {
-        let file = ExperimentResults.directory(model: bundle.directory).appendingPathComponent("scaling.json").path
-        guard let scaling = experiments.scaling, !scaling.points.isEmpty else {
-            throw c.fail("needs the scaling result \(file), which does not exist yet (run the scaling experiment)")
-        }
-        let points = scaling.points.sorted { $0.parameters < $1.parameters }.map {
+    /// Without `experiments/scaling.json` (or with no points in it) the scaling values are empty
+    /// and the lesson gives the command instead.
+    func chapter10(_ c: ChapterView, sft: Chapter2Values.FineTune?) throws(UserError) -> Chapter10Values {
+        let scaling = experiments.scaling.flatMap { $0.points.isEmpty ? nil : $0 }
+        let points = (scaling?.points ?? []).sorted { $0.parameters < $1.parameters }.map {
             Chapter10Values.ScalePoint(name: "L\($0.layers)·H\($0.heads)·C\($0.width)", parameters: Format.grouped($0.parameters),
                                        loss: Format.fixed(Double($0.valLoss)))
         }
@@ -65,13 +64,15 @@ extension EngineRun {
         let weights = bundle.model.parameters
         let fp16 = Precision.errors(weights, Precision.fp16), bf16 = Precision.errors(weights, Precision.bf16)
         let tiny = weights.filter { $0 != 0 && abs($0) < Precision.fp16MinNormal }.count
-        return Chapter10Values(scaling: points, scalingSlope: Format.fixed(scaling.slope), warmupSteps: training.config.warmupSteps,
+        return Chapter10Values(scaling: points, scalingSlope: scaling.map { Format.fixed($0.slope) },
+                               scalingCommand: experimentCommands.scaling, warmupSteps: training.config.warmupSteps,
                                totalSteps: log.count, peakLR: Format.fixed(Double(log.map(\.learningRate).max()!), 4),
                                finalLR: Format.fixed(Double(last.learningRate), 4), clip: Format.fixed(Double(training.config.gradClip), 1),
                                clippedSteps: log.filter(\.clipped).count, medianGradNorm: Format.fixed(median),
                                fp16MaxError: Format.scientific(fp16.max), fp16MeanError: Format.scientific(fp16.mean),
                                bf16MaxError: Format.scientific(bf16.max), bf16MeanError: Format.scientific(bf16.mean),
-                               weightCount: Format.grouped(weights.count), fp16Subnormal: Format.grouped(tiny), sft: sft)
+                               weightCount: Format.grouped(weights.count), fp16Subnormal: Format.grouped(tiny), sft: sft,
+                               sftCommand: experimentCommands.fineTune)
     }
 
     /// Ch. 11: a story and a function, continued greedily.
@@ -93,7 +94,9 @@ extension EngineRun {
         let T = bundle.model.config.contextLength
         let longest = training.longestValidationDocument(endOfText: probe.eot).count
         return Chapter12Values(greedyText: text, loop: loop, contextLength: T, longPromptTokens: longest, droppedTokens: max(0, longest - T),
-                               hallucination: probe.continuation(fs, try probe.generate(fs, what: c.what)))
+                               hallucination: probe.continuation(fs, try probe.generate(fs, what: c.what)),
+                               factPrompt: Format.code(fs.prompt),
+                               factOccurrences: training.documents.reduce(0) { $0 + $1.components(separatedBy: fs.prompt).count - 1 })
     }
 
     /// Ch. 13: GPT-3's published 175 billion parameters against ours.

@@ -9,8 +9,9 @@ import TinyGPT
 ///     let values = try run.values(config: config)
 ///     values.ch4.next.top1.prob   // "0.6xx": P(top token | "我今天很"), from GPT.forward
 ///
-/// Chapters 2 and 10 need `experiments/finetune.json` and `experiments/scaling.json`; when they
-/// are missing, `values` throws a `UserError` naming the file and the chapter.
+/// Chapters 2 and 10 read `experiments/finetune.json` and `experiments/scaling.json`; when they
+/// are missing (a teacher's freshly trained model), those sections say the experiment has not
+/// been run for this model and give the command (`experimentCommands`).
 public struct EngineRun: LessonRun, Sendable {
     /// The model, tokenizer and training log.
     public var bundle: ModelBundle
@@ -42,6 +43,24 @@ public struct EngineRun: LessonRun, Sendable {
     public func tokenCount(_ prompt: String) throws(UserError) -> Int { bundle.tokenizer.encode(prompt).count }
 
     var probe: ModelProbe { ModelProbe(bundle: bundle) }
+
+    /// The commands that write this model's experiment results into `MODEL/experiments/`, as inline
+    /// code, with the model folder as it was given (the scaling runs use the model's own training
+    /// config when it has one).
+    var experimentCommands: (fineTune: String, scaling: String) {
+        let model = bundle.directory.relativePath
+        let out = Self.shellWord(model + "/experiments")
+        let ownConfig = FileManager.default.fileExists(atPath: bundle.directory.appendingPathComponent(TrainConfig.modelFileName).path)
+        let config = ownConfig ? " --config " + Self.shellWord(model + "/" + TrainConfig.modelFileName) : ""
+        return (Format.code("gptx experiment finetune --model \(Self.shellWord(model)) --out \(out)"),
+                Format.code("gptx experiment scaling\(config) --out \(out)"))
+    }
+
+    /// `word` as one shell word: unchanged when it is plain, single-quoted otherwise.
+    static func shellWord(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._/-+:@".unicodeScalars.contains($0)) }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 
     /// Every chapter's values, in chapter order.
     public func values(config: LessonConfig) throws(UserError) -> RunValues {

@@ -43,7 +43,7 @@ public struct TrainingRecord: Sendable {
         if !bundle.trainLog.isEmpty && bundle.trainLog.count != config.steps {
             throw UserError("\(name): says \(config.steps) steps, but the training log has \(bundle.trainLog.count)")
         }
-        let corpus = URL(fileURLWithPath: config.corpus, relativeTo: configFile.deletingLastPathComponent()).standardizedFileURL
+        let corpus = config.corpusURL(configDirectory: configFile.deletingLastPathComponent())
         let documents = try Corpus.load(directory: corpus)
         let text = TrainingData(documents: documents, tokenizer: bundle.tokenizer, config: config)
         return TrainingRecord(config: config, validation: text.validation, train: text.train, documents: documents)

@@ -27,6 +27,10 @@ public enum TrainingSnapshots {
     /// snapshot cannot be read.
     public static func views(bundle: ModelBundle, prompt: [Int], layer: Int, head: Int, continuation: Int,
                              windows: [[Int]] = []) throws(UserError) -> [SnapshotView] {
+        let m = bundle.model.config
+        guard (0..<m.layers).contains(layer), (0..<m.heads).contains(head) else {
+            throw UserError("snapshot layer \(layer), head \(head) is out of range for this model: allowed layer 0...\(m.layers - 1), head 0...\(m.heads - 1)")
+        }
         let steps = Snapshots.list(model: bundle.directory)
         guard !steps.isEmpty else {
             throw UserError("\(bundle.directory.path): the model has no snapshots (snapshots/step-NNNNN.safetensors): retrain with gptx train and snapshot_steps in the training config")

@@ -33,7 +33,7 @@ public enum Corpus {
         let files = names.filter { $0.hasSuffix(".txt") }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         guard !files.isEmpty else {
-            throw UserError("corpus folder \(directory.path) has no .txt files")
+            throw UserError("corpus folder \(directory.path) has no .txt files: \(allowed)")
         }
         var documents: [String] = []
         for name in files {
@@ -42,15 +42,18 @@ public enum Corpus {
                 throw UserError("corpus file \(url.path) cannot be read")
             }
             guard let text = String(validating: data, as: UTF8.self) else {
-                throw UserError("corpus file \(url.path) is not valid UTF-8")
+                throw UserError("corpus file \(url.path) is not valid UTF-8: \(allowed)")
             }
             documents += split(text)
         }
         guard !documents.isEmpty else {
-            throw UserError("corpus folder \(directory.path) has .txt files but no documents in them")
+            throw UserError("corpus folder \(directory.path) has .txt files but no documents in them: \(allowed)")
         }
         return documents
     }
+
+    /// What a corpus folder may hold, for the errors.
+    static let allowed = "a corpus is a folder of UTF-8 .txt files holding text (documents inside a file separated by a line holding only \(Tokenizer.endOfText))"
 
     /// The documents of one file's text.
     static func split(_ text: String) -> [String] {

@@ -71,3 +71,45 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         }
     }
 }
+
+extension TrainConfig {
+    /// The file a trained model keeps its effective training config in (`MODEL/train-config.json`),
+    /// so the lessons read the corpus and split the model was really trained on.
+    public static let modelFileName = "train-config.json"
+
+    /// The training config that describes the model in `model`: the `train-config.json` that
+    /// `gptx train` wrote into it, else `fallback` (a model folder from before that file existed).
+    public static func file(forModel model: URL, fallback: URL) -> URL {
+        let own = model.appendingPathComponent(modelFileName)
+        return FileManager.default.fileExists(atPath: own.path) ? own : fallback
+    }
+
+    /// The corpus folder, resolved against the folder the config's paths are relative to.
+    /// (`configDirectory` is a folder, with or without a trailing slash.)
+    public func corpusURL(configDirectory: URL) -> URL {
+        URL(fileURLWithPath: corpus, relativeTo: URL(fileURLWithPath: configDirectory.path, isDirectory: true)).standardizedFileURL
+    }
+
+    /// This config as written beside a trained model: the corpus path rewritten so it resolves
+    /// from `model` (relative to it when the two share a folder below `/`, absolute otherwise);
+    /// sorted keys, so the same run gives the same bytes.
+    public func modelFolderCopy(configDirectory: URL, model: URL) -> Data {
+        var copy = self
+        copy.corpus = Self.path(of: corpusURL(configDirectory: configDirectory), from: model.standardizedFileURL)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // Numbers, strings and arrays of numbers always encode.
+        return try! encoder.encode(copy) + Data("\n".utf8)
+    }
+
+    /// `target` as a path relative to the folder `base` (both absolute), or absolute when they
+    /// share nothing but `/`.
+    static func path(of target: URL, from base: URL) -> String {
+        let t = target.pathComponents.filter { $0 != "/" }, b = base.pathComponents.filter { $0 != "/" }
+        let common = zip(t, b).prefix { $0 == $1 }.count
+        guard common > 0 else { return target.path }
+        let up = Array(repeating: "..", count: b.count - common)
+        let rest = up + t.dropFirst(common)
+        return rest.isEmpty ? "." : rest.joined(separator: "/")
+    }
+}

@@ -64,13 +64,15 @@ public enum Trainer {
         return ([eot] + tokenizer.encode(documents: train), [eot] + tokenizer.encode(documents: val))
     }
 
-    /// Runs training and writes `tokenizer.json`, `train-log.jsonl` and `model.safetensors` into
-    /// `output` (each atomically). `steps`/`seed` override the config's.
+    /// Runs training and writes `tokenizer.json`, `train-log.jsonl`, `train-config.json` (the
+    /// effective config, its corpus path resolving from `output`), the snapshots and, last,
+    /// `model.safetensors` into `output` (each atomically). A corpus that cannot be trained on is
+    /// an error before `output` is created or touched.
     public static func run(config: TrainConfig, configDirectory: URL, output: URL,
                            progress: (TrainProgress) -> Void = { _ in }) throws(UserError) -> TrainSummary {
         try config.validate()
-        try prepareOutput(output)
         let data = try prepare(config: config, configDirectory: configDirectory)
+        try prepareOutput(output)
         var modelConfig = config.model
         modelConfig.vocabSize = data.tokenizer.vocabSize
         let model = GPT(config: modelConfig, seed: config.seed)
@@ -84,6 +86,8 @@ public enum Trainer {
 
         try data.tokenizer.write(to: output.appendingPathComponent("tokenizer.json"))
         try AtomicFile.write(TrainLog.encode(log), to: output.appendingPathComponent("train-log.jsonl"))
+        try AtomicFile.write(config.modelFolderCopy(configDirectory: configDirectory, model: output),
+                             to: output.appendingPathComponent(TrainConfig.modelFileName))
         try Snapshots.write(snapshots, config: modelConfig, model: output)
         try Checkpoint.save(config: modelConfig, parameters: model.parameters, to: output.appendingPathComponent("model.safetensors"))
 
@@ -97,13 +101,13 @@ public enum Trainer {
     /// Reads the config's corpus, trains the tokenizer on it (`config.model.vocabSize`) and splits
     /// the documents into train and validation streams long enough for `config.model.contextLength`.
     public static func prepare(config: TrainConfig, configDirectory: URL) throws(UserError) -> TrainingData {
-        let corpusURL = URL(fileURLWithPath: config.corpus, relativeTo: configDirectory).standardizedFileURL
+        let corpusURL = config.corpusURL(configDirectory: configDirectory)
         let documents = try Corpus.load(directory: corpusURL)
         let tokenizer = Tokenizer.train(documents: documents, vocabSize: config.model.vocabSize)
         let (trainStream, valStream) = split(documents: documents, tokenizer: tokenizer, valFraction: config.valFraction, seed: config.seed)
         let T = config.model.contextLength
         guard trainStream.count > T + 1, valStream.count > T + 1 else {
-            throw UserError("\(corpusURL.path): corpus too small: the train and validation streams need more than \(T + 1) tokens each (have \(trainStream.count) and \(valStream.count))")
+            throw UserError("\(corpusURL.path): corpus too small: the train and validation streams need more than \(T + 1) tokens each (have \(trainStream.count) and \(valStream.count)): add text (the validation share val_fraction \(config.valFraction) of the \(documents.count) documents needs \(T + 2) tokens or more) or lower n_positions")
         }
         return TrainingData(documents: documents, tokenizer: tokenizer, train: trainStream, validation: valStream)
     }

@@ -64,7 +64,7 @@ struct BenchLessons: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lessons",
         abstract: "Wall time of the full lesson build (zh and en, figures, walkthroughs) from the shipped model, and of the site built from it, into a temporary folder.")
     @OptionGroup var model: ModelOptions
-    @Option(help: "Folder with lessons.json, templates/ and train-config.json.") var lessons = "lessons"
+    @Option(help: "Folder with lessons.json, templates/ and train-config.json (the training config used when the model folder has no train-config.json of its own).") var lessons = "lessons"
     @Option(help: "Timed builds (median reported).") var runs = 3
 
     func run() throws {

@@ -13,7 +13,7 @@ struct LessonsCommand: ParsableCommand {
     @Option(help: "zh | en | all") var lang = "all"
     @Option(help: "Output folder.") var out = "output"
     @OptionGroup var model: ModelOptions
-    @Option(help: "Folder with lessons.json, templates/ and train-config.json.") var lessons = "lessons"
+    @Option(help: "Folder with lessons.json, templates/ and train-config.json (the training config used when the model folder has no train-config.json of its own).") var lessons = "lessons"
     @Option(help: "Build only this walkthrough (a name from lessons.json), for --prompt.") var walkthrough: String?
     @Option(help: "The prompt for --walkthrough.") var prompt: String?
     @Option(name: .customLong("png-scale"), help: "PNG pixels per point (1...4).") var pngScale: Double = 2

@@ -222,9 +222,9 @@ struct RenderJob {
         return (figures, skipped)
     }
 
-    /// `train-config.json` beside the model folder (the shipped layout), for the clip threshold.
+    /// The model's own `train-config.json`, else the one beside the model folder, for the clip threshold.
     static func trainConfig(near model: URL) -> TrainConfig? {
-        let url = model.deletingLastPathComponent().appendingPathComponent("train-config.json")
+        let url = TrainConfig.file(forModel: model, fallback: model.deletingLastPathComponent().appendingPathComponent("train-config.json"))
         return try? TrainConfig.load(from: url)
     }
 

@@ -4,12 +4,19 @@ import TinyGPT
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train the tokenizer and the model on the corpus; write model.safetensors, tokenizer.json, train-log.jsonl.")
+        abstract: "Train the tokenizer and the model on the corpus; write model.safetensors, tokenizer.json, train-log.jsonl, train-config.json.",
+        discussion: """
+        With --corpus DIR, trains on your own folder of UTF-8 .txt files (documents inside a file are separated \
+        by a line holding only <|endoftext|>) instead of the config's corpus. The effective config is written to \
+        OUT/train-config.json, so `gptx lessons --model OUT` reads the same corpus and split.
+        """)
 
     @Option(help: "Training config (JSON); paths inside are relative to its folder.")
     var config: String = "lessons/train-config.json"
     @Option(help: "Output folder.")
     var out: String = "lessons/model"
+    @Option(help: "Folder of .txt files to train on (overrides the config's corpus).")
+    var corpus: String?
     @Option(help: "Override the config's number of steps.")
     var steps: Int?
     @Option(help: "Override the config's seed.")
@@ -24,6 +31,7 @@ struct Train: ParsableCommand {
             cfg.snapshotSteps = cfg.snapshotSteps?.filter { $0 < steps }
         }
         if let seed { cfg.seed = seed }
+        if let corpus { cfg.corpus = URL(fileURLWithPath: corpus).standardizedFileURL.path }
         let bar = ProgressLine()
         let summary = try Trainer.run(config: cfg, configDirectory: url.deletingLastPathComponent(),
                                       output: URL(fileURLWithPath: out)) { bar.update($0) }
@@ -32,7 +40,7 @@ struct Train: ParsableCommand {
         trained \(summary.parameters) parameters for \(summary.steps) steps in \(String(format: "%.1f", summary.seconds)) s \
         on \(summary.documents) documents (\(summary.corpusBytes) bytes, \(summary.trainTokens) train / \(summary.valTokens) val tokens)
         final train loss \(String(format: "%.4f", summary.finalTrainLoss)) (mean of the last eval interval), val loss \(String(format: "%.4f", summary.finalValLoss))
-        wrote \(out)/model.safetensors, tokenizer.json, train-log.jsonl
+        wrote \(out)/model.safetensors, tokenizer.json, train-log.jsonl, train-config.json
         """)
     }
 }
