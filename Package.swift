@@ -7,13 +7,25 @@ import Foundation
 // FMA (x86-64 with `-target-cpu haswell`; `gptx` checks the CPU at start and refuses with one line
 // where they are missing). `GPTX_PORTABLE=1 swift build -c release` builds for any CPU (slower).
 // Everything else — the parsers of checkpoint and tokenizer files, the CLI — keeps its checks.
+// On x86-64 the matrix product also has an AVX-512 register tile (target KernelsAVX512, compiled
+// for AVX-512 in every configuration so the tests exercise it); `gemm` calls it only on CPUs that
+// have AVX-512, and portable builds leave it out.
 let portable = ProcessInfo.processInfo.environment["GPTX_PORTABLE"] == "1"
+#if arch(x86_64)
+let x86 = true
+#else
+let x86 = false
+#endif
 let kernelFlags: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-] + (portable ? [] : [
+] + (portable || !x86 ? [] : [
     .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux, .macOS], configuration: .release)),
     .define("GPTX_NEEDS_AVX2", .when(configuration: .release)),
+    .define("GPTX_AVX512_TILE"),
 ])
+let avx512Flags: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+] + (portable || !x86 ? [] : [.unsafeFlags(["-target-cpu", "skylake-avx512"])])
 
 let package = Package(
     name: "gptx",
@@ -29,7 +41,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CPUFeatures"),
-        .target(name: "Kernels", dependencies: ["CPUFeatures"], swiftSettings: kernelFlags),
+        .target(name: "KernelsAVX512", swiftSettings: avx512Flags),
+        .target(name: "Kernels", dependencies: ["CPUFeatures", "KernelsAVX512"], swiftSettings: kernelFlags),
         .target(name: "TinyGPT", dependencies: ["Kernels"]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .target(name: "Figures", dependencies: ["TinyGPT", "Kernels", "CCairo"]),

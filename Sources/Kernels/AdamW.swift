@@ -8,7 +8,9 @@ public func adamwUpdate(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Flo
                         _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, range: Range<Int>,
                         gscale: Float, lr: Float, beta1: Float, beta2: Float, c1: Float, c2: Float,
                         epsilon: Float, weightDecay wd: Float) {
-    for i in range {
+    // Element by element: any split between threads gives the same bits.
+    parallelChunks(range.count, work: range.count * 16) { part in
+    for i in (range.lowerBound + part.lowerBound)..<(range.lowerBound + part.upperBound) {
         let grad = g[i] * gscale
         let mi = beta1 * m[i] + (1 - beta1) * grad
         let vi = beta2 * v[i] + (1 - beta2) * grad * grad
@@ -16,5 +18,6 @@ public func adamwUpdate(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Flo
         v[i] = vi
         let mhat = mi / c1, vhat = vi / c2
         p[i] -= lr * (mhat / (vhat.squareRoot() + epsilon) + wd * p[i])
+    }
     }
 }

@@ -19,6 +19,13 @@ public var cpuHasAVX2FMA: Bool {
     ProcessInfo.processInfo.environment["GPTX_CPU"] != "baseline" && gptx_cpu_has_avx2_fma() != 0
 }
 
+/// Whether this CPU runs the AVX-512 set of the matrix product's wide tile (F, VL, BW, DQ, CD).
+/// `GPTX_CPU=avx2` (or `baseline`) makes it count as one without AVX-512.
+public var cpuHasAVX512: Bool {
+    let forced = ProcessInfo.processInfo.environment["GPTX_CPU"]
+    return forced != "avx2" && forced != "baseline" && gptx_cpu_has_avx512() != 0
+}
+
 /// Whether the kernels were compiled for AVX2 and FMA (a release build without `GPTX_PORTABLE=1`).
 public var kernelsNeedAVX2: Bool {
     #if GPTX_NEEDS_AVX2

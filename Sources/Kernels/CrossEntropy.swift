@@ -4,7 +4,9 @@ import Foundation
 
 /// probs (N, V) = softmax(logits) per row.
 public func softmaxForward(_ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointer<Float>, N: Int, V: Int) {
-    for n in 0..<N {
+    // Row by row: any split of the rows between threads gives the same bits.
+    parallelChunks(N, work: N * V * 16) { rows in
+    for n in rows {
         let x = logits + n * V, p = probs + n * V
         var maxval = -Float.greatestFiniteMagnitude
         for i in 0..<V where x[i] > maxval { maxval = x[i] }
@@ -15,6 +17,7 @@ public func softmaxForward(_ probs: UnsafeMutablePointer<Float>, _ logits: Unsaf
         while i < V { let e = expScalar(x[i] - maxval); p[i] = e; tail += e; i += 1 }
         let inv = 1 / (sum8.sum() + tail)
         for i in 0..<V { p[i] *= inv }
+    }
     }
 }
 

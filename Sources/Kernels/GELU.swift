@@ -11,9 +11,12 @@ private func geluLanes(_ x: F8) -> F8 {
 
 /// out = gelu(inp) over n floats.
 public func geluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
-    var i = 0
-    while i + 8 <= n { store8(geluLanes(load8(inp + i)), out + i); i += 8 }
-    if i < n { storePartial8(geluLanes(loadPartial8(inp + i, n - i)), out + i, n - i) }
+    // Element by element: any split between threads gives the same bits.
+    parallelChunks(n, work: n * 32, align: 8) { r in
+        var i = r.lowerBound
+        while i + 8 <= r.upperBound { store8(geluLanes(load8(inp + i)), out + i); i += 8 }
+        if i < r.upperBound { storePartial8(geluLanes(loadPartial8(inp + i, r.upperBound - i)), out + i, r.upperBound - i) }
+    }
 }
 
 @inline(__always)
@@ -29,13 +32,15 @@ private func geluGradLanes(_ x: F8, _ d: F8) -> F8 {
 
 /// dinp += gelu'(inp) · dout over n floats.
 public func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
-    var i = 0
-    while i + 8 <= n {
-        store8(load8(dinp + i) + geluGradLanes(load8(inp + i), load8(dout + i)), dinp + i)
-        i += 8
-    }
-    if i < n {
-        let k = n - i
-        storePartial8(loadPartial8(dinp + i, k) + geluGradLanes(loadPartial8(inp + i, k), loadPartial8(dout + i, k)), dinp + i, k)
+    parallelChunks(n, work: n * 40, align: 8) { r in
+        var i = r.lowerBound
+        while i + 8 <= r.upperBound {
+            store8(load8(dinp + i) + geluGradLanes(load8(inp + i), load8(dout + i)), dinp + i)
+            i += 8
+        }
+        if i < r.upperBound {
+            let k = r.upperBound - i
+            storePartial8(loadPartial8(dinp + i, k) + geluGradLanes(loadPartial8(inp + i, k), loadPartial8(dout + i, k)), dinp + i, k)
+        }
     }
 }

@@ -6,7 +6,9 @@ let layerNormEpsilon: Float = 1e-5
 public func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>,
                       _ rstd: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
                       _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, N: Int, C: Int) {
-    for n in 0..<N {
+    // Row by row: any split of the rows between threads gives the same bits.
+    parallelChunks(N, work: N * C * 8) { rows in
+    for n in rows {
         let x = inp + n * C
         var m: Float = 0
         for i in 0..<C { m += x[i] }
@@ -20,6 +22,7 @@ public func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeM
         mean[n] = m
         rstd[n] = s
     }
+    }
 }
 
 /// Accumulates dinp, dweight, dbias from dout (N, C), using the saved mean and rstd.
@@ -27,7 +30,10 @@ public func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: Un
                        _ dbias: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
                        _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
                        _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, N: Int, C: Int) {
-    for n in 0..<N {
+    // dinp row by row, split between threads; dweight and dbias sum over the rows, so they are
+    // accumulated afterwards on one thread, rows in order (the same bits as one pass).
+    parallelChunks(N, work: N * C * 12) { rows in
+    for n in rows {
         let x = inp + n * C, d = dout + n * C, dx = dinp + n * C
         let m = mean[n], s = rstd[n]
         // Two reductions of the projected gradient: its mean, and its mean along the normalised input.
@@ -43,9 +49,17 @@ public func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: Un
         for i in 0..<C {
             let norm = (x[i] - m) * s
             let dnorm = weight[i] * d[i]
+            dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+        }
+    }
+    }
+    for n in 0..<N {
+        let x = inp + n * C, d = dout + n * C
+        let m = mean[n], s = rstd[n]
+        for i in 0..<C {
+            let norm = (x[i] - m) * s
             dbias[i] += d[i]
             dweight[i] += norm * d[i]
-            dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
         }
     }
 }

@@ -5,20 +5,37 @@
 // A is read through two strides (sam, sak), so a transposed operand (Aᵀ in dW = Xᵀ·dY) costs no
 // copy; B and C are row-major. Each output element is always computed as init, then
 // `c = fma(a, b, c)` for k = 0, 1, …, K−1 — the same sequence whatever tile it falls in, so a one-row
-// product (a decode step) gives the same bits as that row inside a full-sequence product.
+// product (a decode step) gives the same bits as that row inside a full-sequence product, and the
+// AVX-512 tile (Sources/KernelsAVX512) the same bits as the AVX2 ones.
 
+#if GPTX_AVX512_TILE
+import KernelsAVX512
+#endif
+
+/// Whether `gemm` uses the 8×32 AVX-512 tile: on CPUs that have AVX-512 (`cpuHasAVX512`), in builds
+/// that include it (not portable ones). Tests switch it off to compare the two paths bit for bit.
+nonisolated(unsafe) public var gemmUsesAVX512: Bool = {
+    #if GPTX_AVX512_TILE
+    return cpuHasAVX512
+    #else
+    return false
+    #endif
+}()
+
+/// Six rows, 16 columns: twelve ymm accumulators (of AVX2's sixteen registers), enough to cover
+/// the FMA latency on both units.
 @inline(__always)
-private func tile4x16(_ K: Int, _ a: UnsafePointer<Float>, _ sam: Int, _ sak: Int,
+private func tile6x16(_ K: Int, _ a: UnsafePointer<Float>, _ sam: Int, _ sak: Int,
                       _ b: UnsafePointer<Float>, _ ldb: Int,
                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
                       _ bias: UnsafePointer<Float>?, _ accumulate: Bool) {
-    var c0: F16, c1: F16, c2: F16, c3: F16
+    var c0: F16, c1: F16, c2: F16, c3: F16, c4: F16, c5: F16
     if accumulate {
-        c0 = load16(c); c1 = load16(c + ldc); c2 = load16(c + 2 * ldc); c3 = load16(c + 3 * ldc)
-    } else if let bias {
-        c0 = load16(bias); c1 = c0; c2 = c0; c3 = c0
+        c0 = load16(c); c1 = load16(c + ldc); c2 = load16(c + 2 * ldc)
+        c3 = load16(c + 3 * ldc); c4 = load16(c + 4 * ldc); c5 = load16(c + 5 * ldc)
     } else {
-        c0 = .zero; c1 = .zero; c2 = .zero; c3 = .zero
+        c0 = bias.map { load16($0) } ?? .zero
+        c1 = c0; c2 = c0; c3 = c0; c4 = c0; c5 = c0
     }
     var pa = a, pb = b
     for _ in 0..<K {
@@ -27,10 +44,13 @@ private func tile4x16(_ K: Int, _ a: UnsafePointer<Float>, _ sam: Int, _ sak: In
         c1 = c1.addingProduct(F16(repeating: pa[sam]), bv)
         c2 = c2.addingProduct(F16(repeating: pa[2 * sam]), bv)
         c3 = c3.addingProduct(F16(repeating: pa[3 * sam]), bv)
+        c4 = c4.addingProduct(F16(repeating: pa[4 * sam]), bv)
+        c5 = c5.addingProduct(F16(repeating: pa[5 * sam]), bv)
         pa += sak
         pb += ldb
     }
-    store16(c0, c); store16(c1, c + ldc); store16(c2, c + 2 * ldc); store16(c3, c + 3 * ldc)
+    store16(c0, c); store16(c1, c + ldc); store16(c2, c + 2 * ldc)
+    store16(c3, c + 3 * ldc); store16(c4, c + 4 * ldc); store16(c5, c + 5 * ldc)
 }
 
 /// One row, 64 columns: a decode step (and a row past the last multiple of 4) is a one-row
@@ -62,7 +82,7 @@ private func tile1x64(_ K: Int, _ a: UnsafePointer<Float>, _ sak: Int,
     store16(c0, c); store16(c1, c + 16); store16(c2, c + 32); store16(c3, c + 48)
 }
 
-/// One row, up to 8 columns (`n` ≤ 8): remainders of the 4×16 and 1×64 tilings.
+/// One row, up to 8 columns (`n` ≤ 8): remainders of the wider tilings.
 @inline(__always)
 private func tile1x8(_ K: Int, _ a: UnsafePointer<Float>, _ sak: Int,
                      _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
@@ -94,33 +114,51 @@ public func gemm(M: Int, N: Int, K: Int,
           c: UnsafeMutablePointer<Float>, ldc: Int,
           bias: UnsafePointer<Float>? = nil, accumulate: Bool = false) {
     precondition(!(accumulate && bias != nil), "gemm: bias with accumulate")
-    // Rows are split between threads in blocks of 4, so every row keeps its tile shape.
-    parallelChunks(M, work: M * N * K, align: 4) { rows in
-        gemmRows(rows, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
+    // Rows are split between threads in blocks of the tile's height, so every row keeps its tile.
+    let wide = gemmUsesAVX512
+    parallelChunks(M, work: M * N * K, align: wide ? 8 : 6) { rows in
+        gemmRows(rows, wide: wide, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
     }
 }
 
-private func gemmRows(_ rows: Range<Int>, N: Int, K: Int,
+private func gemmRows(_ rows: Range<Int>, wide: Bool, N: Int, K: Int,
                       a: UnsafePointer<Float>, sam: Int, sak: Int,
                       b: UnsafePointer<Float>, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int,
                       bias: UnsafePointer<Float>?, accumulate: Bool) {
-    let n16 = N / 16 * 16
     var m = rows.lowerBound
-    while m + 4 <= rows.upperBound {
+    #if GPTX_AVX512_TILE
+    if wide {
+        // 8×32 tiles; the columns past the last multiple of 32 go row by row below.
+        let n32 = N / 32 * 32
+        while m + 8 <= rows.upperBound && n32 > 0 {
+            var n = 0
+            while n < n32 {
+                avx512Tile8x32(K, a + m * sam, sam, sak, b + n, ldb, c + m * ldc + n, ldc, bias.map { $0 + n }, accumulate)
+                n += 32
+            }
+            if n < N {
+                for r in m..<(m + 8) {
+                    rowTail(from: n, r, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
+                }
+            }
+            m += 8
+        }
+    }
+    #endif
+    let n16 = N / 16 * 16
+    while m + 6 <= rows.upperBound && n16 > 0 {
         var n = 0
         while n < n16 {
-            tile4x16(K, a + m * sam, sam, sak, b + n, ldb, c + m * ldc + n, ldc, bias.map { $0 + n }, accumulate)
+            tile6x16(K, a + m * sam, sam, sak, b + n, ldb, c + m * ldc + n, ldc, bias.map { $0 + n }, accumulate)
             n += 16
         }
-        while n < N {
-            let w = min(8, N - n)
-            for r in 0..<4 {
-                tile1x8(K, a + (m + r) * sam, sak, b + n, ldb, w, c + (m + r) * ldc + n, bias.map { $0 + n }, accumulate)
+        if n < N {
+            for r in m..<(m + 6) {
+                rowTail(from: n, r, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
             }
-            n += w
         }
-        m += 4
+        m += 6
     }
     while m < rows.upperBound {
         var n = 0
@@ -128,12 +166,23 @@ private func gemmRows(_ rows: Range<Int>, N: Int, K: Int,
             tile1x64(K, a + m * sam, sak, b + n, ldb, c + m * ldc + n, bias.map { $0 + n }, accumulate)
             n += 64
         }
-        while n < N {
-            let w = min(8, N - n)
-            tile1x8(K, a + m * sam, sak, b + n, ldb, w, c + m * ldc + n, bias.map { $0 + n }, accumulate)
-            n += w
-        }
+        rowTail(from: n, m, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
         m += 1
+    }
+}
+
+/// Row `m`, columns `from..<N`, in 1×8 tiles.
+@inline(__always)
+private func rowTail(from start: Int, _ m: Int, N: Int, K: Int,
+                     a: UnsafePointer<Float>, sam: Int, sak: Int,
+                     b: UnsafePointer<Float>, ldb: Int,
+                     c: UnsafeMutablePointer<Float>, ldc: Int,
+                     bias: UnsafePointer<Float>?, accumulate: Bool) {
+    var n = start
+    while n < N {
+        let w = min(8, N - n)
+        tile1x8(K, a + m * sam, sak, b + n, ldb, w, c + m * ldc + n, bias.map { $0 + n }, accumulate)
+        n += w
     }
 }
 

@@ -61,6 +61,47 @@ import Testing
         #expect(one == two, "gradients and the updated parameters must not depend on the thread count")
     }
 
+    /// Every tile of `gemm` (AVX-512 8×32 where the CPU has it, AVX2 6×16, the one-row tiles and
+    /// their column tails) must compute each element as init, then fma over k = 0, 1, …: exactly the
+    /// plain scalar loop, whatever the tile, the thread count or the instruction set.
+    @Test func gemmGivesTheBitsOfThePlainLoop() {
+        let savedThreads = kernelThreads, savedWide = gemmUsesAVX512
+        defer { kernelThreads = savedThreads; gemmUsesAVX512 = savedWide }
+        var rng = SplitMix64(seed: 11)
+        var paths = [(1, false), (2, false)]
+        if cpuHasAVX512 { paths += [(1, true), (2, true)] }
+        for (M, N, K) in [(1, 3, 7), (5, 8, 1), (6, 16, 64), (8, 32, 64), (13, 33, 9), (17, 72, 64), (70, 96, 64), (9, 200, 40)] {
+            for transA in [false, true] {
+                for mode in 0..<3 {   // 0: from zero, 1: bias, 2: accumulate into C
+                    let a = (0..<(M * K)).map { _ in Float(rng.nextNormal()) }
+                    let b = (0..<(K * N)).map { _ in Float(rng.nextNormal()) }
+                    let bias = (0..<N).map { _ in Float(rng.nextNormal()) }
+                    let c0 = (0..<(M * N)).map { _ in Float(rng.nextNormal()) }
+                    let sam = transA ? 1 : K, sak = transA ? M : 1
+                    var expected = [Float](repeating: 0, count: M * N)
+                    for m in 0..<M {
+                        for n in 0..<N {
+                            var c: Float = mode == 2 ? c0[m * N + n] : mode == 1 ? bias[n] : 0
+                            for k in 0..<K { c = c.addingProduct(a[m * sam + k * sak], b[k * N + n]) }
+                            expected[m * N + n] = c
+                        }
+                    }
+                    for (threads, wide) in paths {
+                        kernelThreads = threads
+                        gemmUsesAVX512 = wide
+                        var c = mode == 2 ? c0 : [Float](repeating: .nan, count: M * N)
+                        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in bias.withUnsafeBufferPointer { bias in
+                            c.withUnsafeMutableBufferPointer { c in
+                                gemm(M: M, N: N, K: K, a: a.baseAddress!, sam: sam, sak: sak, b: b.baseAddress!, ldb: N,
+                                     c: c.baseAddress!, ldc: N, bias: mode == 1 ? bias.baseAddress! : nil, accumulate: mode == 2)
+                            } } } }
+                        #expect(c == expected, "M=\(M) N=\(N) K=\(K) transA=\(transA) mode=\(mode) threads=\(threads) avx512=\(wide)")
+                    }
+                }
+            }
+        }
+    }
+
     static func tinyTrainConfig(corpus: String) -> TrainConfig {
         TrainConfig(model: GPTConfig(vocabSize: 300, contextLength: 16, layers: 1, heads: 2, width: 16),
                     corpus: corpus, steps: 30, batchSize: 4, learningRate: 1e-2, minLearningRate: 1e-3,

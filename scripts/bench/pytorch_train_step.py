@@ -1,10 +1,13 @@
 """The reference point for `gptx bench train`: the same GPT-2 training step in PyTorch.
 
-Same config as TrainBench.referenceConfig (4 layers, 4 heads, width 64, context 64, vocab 256,
-batch 16, random tokens), pre-LayerNorm blocks, fused QKV, tanh-GELU MLP, tied unembedding,
+Same configs as TrainBench: `--config reference` (4 layers, 4 heads, width 64, context 64,
+vocab 256, batch 16) or `--config large` (6 layers, 6 heads, width 192, context 128, vocab 1024,
+batch 8); random tokens, pre-LayerNorm blocks, fused QKV, tanh-GELU MLP, tied unembedding,
 AdamW with global-norm clipping. Prints the median ms/step of 20 steps after 3 warm-up steps.
 
-    python3 scripts/bench/pytorch_train_step.py --threads 2
+    python3 scripts/bench/pytorch_train_step.py --threads 2 [--config large]
+
+`gptx bench train --compare` runs it in turn with our own step and prints the ratio.
 
 Needs `pip install torch numpy`; not used by the build or the tests.
 """
@@ -58,10 +61,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--config", choices=["reference", "large"], default="reference")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    V, T, L, H, C, B = 256, 64, 4, 4, 64, 16
+    V, T, L, H, C, B = (256, 64, 4, 4, 64, 16) if args.config == "reference" else (1024, 128, 6, 6, 192, 8)
     model = GPT(V, T, L, H, C)
     decay = [p for p in model.parameters() if p.dim() == 2]
     other = [p for p in model.parameters() if p.dim() < 2]
@@ -81,7 +85,7 @@ def main():
             times.append(time.perf_counter() - start)
     ms = statistics.median(times) * 1000
     print(f"pytorch {torch.__version__}: {ms:.1f} ms/step (median of {args.steps}), "
-          f"{B * T / (ms / 1000):.0f} tokens/s, {args.threads} threads")
+          f"{B * T / (ms / 1000):.0f} tokens/s, {args.threads} threads, config {args.config}")
 
 
 if __name__ == "__main__":
