@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Synchronization
 
 /// The model sizes of the scaling experiment and how long each trains.
 ///
@@ -12,12 +14,17 @@ public struct ScalingSettings: Equatable, Sendable {
     public var headSize: Int
     /// Training steps per size (fewer than the shipped model's, to keep the run to minutes).
     public var steps: Int
+    /// Sizes trained at the same time (each on one kernel thread); 1 trains them one after another
+    /// with the kernels' threads. The results are the same bits either way.
+    public var lanes: Int
 
-    public init(widths: [Int] = [8, 16, 24, 32, 48, 64], layers: Int = 2, headSize: Int = 8, steps: Int = 600) {
+    public init(widths: [Int] = [8, 16, 24, 32, 48, 64], layers: Int = 2, headSize: Int = 8, steps: Int = 600,
+                lanes: Int = kernelThreads) {
         self.widths = widths
         self.layers = layers
         self.headSize = headSize
         self.steps = steps
+        self.lanes = lanes
     }
 
     /// Checks the sizes; errors are one line naming the setting and what is allowed.
@@ -38,7 +45,8 @@ public struct ScalingSettings: Equatable, Sendable {
 /// law log₁₀ L = a + b · log₁₀ N fitted to them.
 public enum ScalingExperiment {
     /// Trains the tokenizer once, then one model per width with `Trainer.optimize`.
-    /// `progress` is called after each size with its point and the seconds it took.
+    /// `progress` is called after each size with its point and the seconds it took (sizes may
+    /// finish out of order when they train side by side; calls never overlap).
     ///
     ///     let config = try TrainConfig.load(from: URL(fileURLWithPath: "lessons/train-config.json"))
     ///     let result = try ScalingExperiment.run(config: config, configDirectory: URL(fileURLWithPath: "lessons"))
@@ -49,9 +57,10 @@ public enum ScalingExperiment {
         var config = config
         config.steps = settings.steps
         config.warmupSteps = min(config.warmupSteps, settings.steps - 1)
+        config.snapshotSteps = nil   // the sizes keep no snapshots (and --steps may end before them)
         try config.validate()
         let data = try Trainer.prepare(config: config, configDirectory: configDirectory)
-        var points: [ScalingPoint] = []
+        var shapes: [GPTConfig] = []
         for width in settings.widths {
             var shape = config.model
             shape.vocabSize = data.tokenizer.vocabSize
@@ -59,21 +68,54 @@ public enum ScalingExperiment {
             shape.layers = settings.layers
             shape.heads = width / settings.headSize
             do { try shape.validate() } catch { throw UserError("scaling width \(width): \(error.message)") }
-            let start = Date()
-            let model = GPT(config: shape, seed: config.seed)
-            let log = Trainer.optimize(model, train: data.train, validation: data.validation, config: config)
-            let final = Trainer.finalLosses(log, evalInterval: config.evalInterval)
-            let point = ScalingPoint(layers: shape.layers, heads: shape.heads, width: width, parameters: model.layout.count,
-                                     steps: config.steps, trainLoss: final.train, valLoss: final.validation)
-            guard point.trainLoss.isFinite, point.valLoss.isFinite else {
-                throw UserError("scaling width \(width): training diverged (loss \(point.trainLoss), validation \(point.valLoss)); lower learning_rate in the training config")
-            }
-            points.append(point)
-            progress(point, Date().timeIntervalSince(start))
+            shapes.append(shape)
         }
+        // The sizes are independent runs: with `lanes` > 1 they train side by side, one kernel
+        // thread each (the small sizes' products are too small to split, so one run alone would
+        // leave a core idle), largest first. Every run's bits are the same either way.
+        let lanes = max(1, min(settings.lanes, shapes.count))
+        let sizes = shapes, cfg = config
+        let order = shapes.indices.sorted { shapes[$0].width > shapes[$1].width || (shapes[$0].width == shapes[$1].width && $0 < $1) }
+        let results = Mutex<[Int: Result<ScalingPoint, UserError>]>([:])
+        let next = Atomic<Int>(0)
+        let savedThreads = kernelThreads
+        if lanes > 1 { kernelThreads = 1 }
+        defer { kernelThreads = savedThreads }
+        withoutActuallyEscaping(progress) { progress in
+        let report = UncheckedBox(progress)
+        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+            while true {
+                let k = next.add(1, ordering: .relaxed).oldValue
+                guard k < order.count else { return }
+                let i = order[k], shape = sizes[i]
+                let start = Date()
+                let model = GPT(config: shape, seed: cfg.seed)
+                let log = Trainer.optimize(model, train: data.train, validation: data.validation, config: cfg)
+                let final = Trainer.finalLosses(log, evalInterval: cfg.evalInterval)
+                let point = ScalingPoint(layers: shape.layers, heads: shape.heads, width: shape.width, parameters: model.layout.count,
+                                         steps: cfg.steps, trainLoss: final.train, valLoss: final.validation)
+                let outcome: Result<ScalingPoint, UserError> = point.trainLoss.isFinite && point.valLoss.isFinite ? .success(point)
+                    : .failure(UserError("scaling width \(shape.width): training diverged (loss \(point.trainLoss), validation \(point.valLoss)); lower learning_rate in the training config"))
+                let seconds = Date().timeIntervalSince(start)
+                results.withLock { r in
+                    r[i] = outcome
+                    if case .success(let p) = outcome { report.value(p, seconds) }
+                }
+            }
+        }
+        }
+        let finished = results.withLock { $0 }
+        var points: [ScalingPoint] = []
+        for i in shapes.indices { points.append(try finished[i]!.get()) }
         let law = PowerLaw.fit(points.map { (Double($0.parameters), Double($0.valLoss)) })
         return ScalingResult(points: points, slope: law.slope, intercept: law.intercept,
                              batchSize: config.batchSize, contextLength: config.model.contextLength,
                              learningRate: config.learningRate, seed: config.seed)
     }
+}
+
+/// Lets a non-Sendable callback be called from the lanes; the lanes call it under a lock only.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -24,13 +24,16 @@ struct Experiment: ParsableCommand {
         var headSize: Int = ScalingSettings().headSize
         @Option(help: "Training steps per size.")
         var steps: Int = ScalingSettings().steps
+        @Option(help: "Sizes trained side by side, one kernel thread each (1: one after another, on all kernel threads). Same results either way.")
+        var lanes: Int = ScalingSettings().lanes
 
         func run() throws {
             let parsed = widths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !parsed.isEmpty, parsed.allSatisfy({ ($0 ?? 0) >= 1 }) else {
                 throw UserError("--widths \(widths) is not valid: allowed a comma-separated list of positive integers, e.g. 16,32,64")
             }
-            let settings = ScalingSettings(widths: parsed.map { $0! }, layers: layers, headSize: headSize, steps: steps)
+            guard lanes >= 1 && lanes <= 64 else { throw UserError("--lanes \(lanes) is out of range: allowed 1...64") }
+            let settings = ScalingSettings(widths: parsed.map { $0! }, layers: layers, headSize: headSize, steps: steps, lanes: lanes)
             try settings.validate()
             let url = URL(fileURLWithPath: config)
             let cfg = try TrainConfig.load(from: url)
@@ -43,8 +46,8 @@ struct Experiment: ParsableCommand {
             }
             let file = output.appendingPathComponent("scaling.json")
             try AtomicFile.write(ExperimentResults.encode(result), to: file)
-            print(String(format: "log10 L = %.4f %+.4f · log10 N  (%d sizes, %d steps each, %.1f s)",
-                         result.intercept, result.slope, result.points.count, steps, Date().timeIntervalSince(start)))
+            print(String(format: "log10 L = %.4f %+.4f · log10 N  (%d sizes, %d steps each, %d lanes, %.1f s wall time)",
+                         result.intercept, result.slope, result.points.count, steps, settings.lanes, Date().timeIntervalSince(start)))
             print("wrote \(file.path)")
         }
     }
