@@ -56,7 +56,9 @@ extension GPT {
     @discardableResult
     public func forward(_ ws: TrainingWorkspace) -> Float {
         let a = ws.layout, BT = a.B * a.T
-        forwardPass(ws.acts, a, ws.inputs, wteT: ws.wteT)
+        // The parameters change every step: transpose into the workspace's own table.
+        transpose(params[layout.tokenEmbedding], rows: config.vocabSize, cols: config.width, into: ws.wteT.pointer)
+        forwardPass(ws.acts, a, ws.inputs, wteT: ws.wteT.pointer)
         let losses = ws.acts[a.losses]
         crossEntropyForward(losses, ws.acts[a.probs], ws.targets, N: BT, V: config.vocabSize)
         var sum: Float = 0

@@ -21,13 +21,14 @@ extension GPT {
         precondition(ids.allSatisfy { $0 >= 0 && $0 < V }, "token id outside 0..<\(V)")
         let a = ActivationLayout(config, B: 1, T: T)
         let acts = FloatBuffer(count: a.count)
-        let wteT = FloatBuffer(count: V * C)
         let inputs = ids.map(Int32.init)
         var unrotated: [Int: [Float]] = [:]
         inputs.withUnsafeBufferPointer { inp in
-            forwardPass(acts, a, inp.baseAddress!, wteT: wteT, beforeRotation: trace ? { l, qkv in
-                unrotated[l] = Array(UnsafeBufferPointer(start: qkv, count: T * 3 * C))
-            } : nil)
+            withUnembedding { wteT in
+                forwardPass(acts, a, inp.baseAddress!, wteT: wteT, beforeRotation: trace ? { l, qkv in
+                    unrotated[l] = Array(UnsafeBufferPointer(start: qkv, count: T * 3 * C))
+                } : nil)
+            }
         }
         let logits = Tensor(shape: [T, V], data: Array(UnsafeBufferPointer(start: acts[a.logits], count: T * V)))
         guard trace else { return ForwardResult(logits: logits, trace: nil) }

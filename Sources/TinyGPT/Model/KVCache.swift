@@ -25,7 +25,7 @@ public struct KVCache: DecodingCache {
     /// Per layer, (T, C): the rotated keys and the values of positions 0..<count.
     private var keys: [[Float]]
     private var values: [[Float]]
-    /// wteᵀ (C, V) for the unembedding, computed once per cache.
+    /// wteᵀ (C, V) for the unembedding, the model's shared table.
     private let wteT: [Float]
     public private(set) var count = 0
     /// One row of every activation, reused by every step (and shared by copies, which step one at a time).
@@ -36,9 +36,7 @@ public struct KVCache: DecodingCache {
         let c = model.config
         keys = Array(repeating: [Float](repeating: 0, count: c.contextLength * c.width), count: c.layers)
         values = keys
-        var t = [Float](repeating: 0, count: c.vocabSize * c.width)
-        t.withUnsafeMutableBufferPointer { transpose(model.params[model.layout.tokenEmbedding], rows: c.vocabSize, cols: c.width, into: $0.baseAddress!) }
-        wteT = t
+        wteT = model.unembeddingTable()
         scratch = FloatBuffer(count: 13 * c.width + 8 * c.width + 2 * c.contextLength + 2 * c.vocabSize + 2)
     }
 

@@ -32,14 +32,13 @@ public struct LogitLens: Sendable {
         let N = depths * T
         var out = [Float](repeating: 0, count: N * V)
         let p = model.params.pointer
-        let scratch = FloatBuffer(count: N * C + 2 * N + V * C)
-        let ln = scratch.pointer, mean = ln + N * C, rstd = mean + N, wteT = rstd + N
+        let scratch = FloatBuffer(count: N * C + 2 * N)
+        let ln = scratch.pointer, mean = ln + N * C, rstd = mean + N
         residual.withUnsafeBufferPointer { x in
             layerNormForward(ln, mean, rstd, x.baseAddress!, p + model.layout.lnfWeight, p + model.layout.lnfBias, N: N, C: C)
         }
-        transpose(p + model.layout.tokenEmbedding, rows: V, cols: C, into: wteT)
         out.withUnsafeMutableBufferPointer { o in
-            gemm(M: N, N: V, K: C, a: ln, sam: C, sak: 1, b: wteT, ldb: V, c: o.baseAddress!, ldc: V)
+            model.withUnembedding { wteT in gemm(M: N, N: V, K: C, a: ln, sam: C, sak: 1, b: wteT, ldb: V, c: o.baseAddress!, ldc: V) }
         }
         logits = out
     }

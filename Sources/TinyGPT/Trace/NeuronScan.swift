@@ -43,7 +43,6 @@ public struct NeuronScan: Sendable {
         var best = [Float](repeating: -.infinity, count: H * V)
         var whereBest = [Int32](repeating: -1, count: 2 * H * V)
         var start = 0
-        let wteT = FloatBuffer(count: V * c.width)
         while start < windows.count {
             // A batch of equal-length windows (the kernels take one T per pass).
             let T = windows[start].count
@@ -53,7 +52,7 @@ public struct NeuronScan: Sendable {
             let a = ActivationLayout(c, B: B, T: T)
             let acts = FloatBuffer(count: a.count)
             let inputs = windows[start..<end].flatMap { $0.map(Int32.init) }
-            inputs.withUnsafeBufferPointer { model.forwardPass(acts, a, $0.baseAddress!, wteT: wteT, blocks: layer + 1) }
+            inputs.withUnsafeBufferPointer { inp in model.withUnembedding { model.forwardPass(acts, a, inp.baseAddress!, wteT: $0, blocks: layer + 1) } }
             let post = acts[a.layers[layer].fchGelu]   // (B, T, 4C)
             for b in 0..<B {
                 let w = windows[start + b]

@@ -46,6 +46,7 @@ public final class AdamW {
             adamwUpdate(p, g, m.pointer, v.pointer, range: t.offset..<(t.offset + t.count), gscale: gscale, lr: lr,
                         beta1: beta1, beta2: beta2, c1: c1, c2: c2, epsilon: epsilon, weightDecay: wd)
         }
+        model.parametersVersion.add(1, ordering: .releasing)
         return (norm, clipped)
     }
 }
