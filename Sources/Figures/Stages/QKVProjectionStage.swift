@@ -36,7 +36,7 @@ extension StageFigures {
         items += Titled(title: words("下一步：分数", "next: the scores"),
                         content: TextBlock(lines: [words("q_i · k_j ÷ √\(HS)", "q_i · k_j ÷ √\(HS)"),
                                                    "\(pair) = \(Num.fixed(q0, 3))",
-                                                   "÷ \(Num.fixed(Double(HS).squareRoot(), 0)) = \(Num.fixed(q0 / Double(HS).squareRoot(), 3))"]))
+                                                   "÷ \(NumberFormat.short(Double(HS).squareRoot(), digits: 3)) = \(Num.fixed(q0 / Double(HS).squareRoot(), 3))"]))
             .draw(in: right[3], theme: theme)
         let caption = words(
             "第 \(p.layer) 层：\(T) 个位置各自的 \(C) 维向量乘以同一个 W_QKV，得到 \(T)×\(3 * C) 的 q、k、v；头 \(head) 只取其中第 \(head * HS)–\(head * HS + HS - 1) 列。\(pair) = \(Num.fixed(q0, 3))，除以 √\(HS) 就是分数表里的那一格。",

@@ -13,7 +13,7 @@ extension StageFigures {
     /// Three bar charts over the heads (and all heads together): Var(q·k), Var(q·k/√d_k), and the
     /// mean largest softmax weight of a row with the division (bars) and without it (outlines).
     static func scoreScaling(_ s: ScoreScaling, tokens: Int, theme: Theme, words: Words) -> StageFigure {
-        let d = s.headSize, root = Num.fixed(Double(d).squareRoot(), 0)
+        let d = s.headSize, root = NumberFormat.short(Double(d).squareRoot(), digits: 3)
         let all = s.heads + [s.pooled]
         let labels = s.heads.indices.map { words("头 \($0)", "head \($0)") } + [words("平均", "mean")]
         let page = Page(theme: theme, title: words("为什么要除以 √d_k（第 \(s.layer) 层）", "Why divide by √d_k (layer \(s.layer))"),
