@@ -36,11 +36,15 @@ public struct BlockDiagram: Figure, Hashable, Sendable {
         public var from: String
         public var to: String
         public var label: String?
+        /// Drawn as a path that leaves `from` on its right, runs down beside the boxes in between and
+        /// enters `to` on its right: a skip connection (the residual stream going around a branch).
+        public var bypass: Bool
         /// Creates an arrow.
-        public init(from: String, to: String, label: String? = nil) {
+        public init(from: String, to: String, label: String? = nil, bypass: Bool = false) {
             self.from = from
             self.to = to
             self.label = label
+            self.bypass = bypass
         }
     }
 
@@ -71,7 +75,28 @@ public struct BlockDiagram: Figure, Hashable, Sendable {
         let rects = layout(in: frame)
         var out: [Primitive] = []
         var labels: [Primitive] = []
-        for a in arrows {
+        let cols = (boxes.map(\.column).max() ?? 0) + 1
+        // The free strip right of a box (its cell's last 15 %) holds the bypass paths.
+        let gutter = frame.width / Double(cols) * 0.15
+        for a in arrows where a.bypass {
+            guard let r0 = rects[a.from], let r1 = rects[a.to] else { continue }
+            let out0 = Point(x: r0.maxX, y: r0.midY), x = r0.maxX + min(gutter * 0.6, 36), head = 7.0
+            let p1 = Point(x: r1.maxX, y: r1.midY), shaft = Point(x: p1.x + head, y: p1.y)
+            let path = Path.polyline([out0, Point(x: x, y: out0.y), Point(x: x, y: p1.y), shaft])
+            out.append(.path(path, stroke: Stroke(color: theme.highlight, width: 1.5)))
+            out.append(.path(.polygon([p1, Point(x: shaft.x, y: shaft.y - head * 0.45), Point(x: shaft.x, y: shaft.y + head * 0.45)]),
+                             fill: theme.highlight))
+            if let text = a.label {
+                let mid = Point(x: x, y: (out0.y + p1.y) / 2)
+                let s = Fonts.elide(text, toWidth: max(20, gutter * 2 - 4), size: theme.tickSize)
+                let w = Fonts.width(s, size: theme.tickSize) + 6, h = theme.tickSize * 1.4
+                labels.append(.rect(Rect(x: mid.x - w / 2, y: mid.y - h / 2, width: w, height: h),
+                                    fill: theme.background, cornerRadius: 2))
+                labels.append(.text(Label(s, at: mid, size: theme.tickSize, color: theme.highlight,
+                                          horizontal: .center, vertical: .middle)))
+            }
+        }
+        for a in arrows where !a.bypass {
             guard let r0 = rects[a.from], let r1 = rects[a.to] else { continue }
             let p0 = edgePoint(r0, toward: r1.center), p1 = edgePoint(r1, toward: r0.center)
             let dx = p1.x - p0.x, dy = p1.y - p0.y, len = max(1e-9, (dx * dx + dy * dy).squareRoot())

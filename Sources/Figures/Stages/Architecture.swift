@@ -54,16 +54,18 @@ extension StageFigures {
             .init(from: "lnf", to: "unembed", label: "T×\(C)"), .init(from: "unembed", to: "softmax", label: "T×\(V)"),
             .init(from: "x", to: "ln1"), .init(from: "ln1", to: "attn", label: "T×\(C)"), .init(from: "attn", to: "res1", label: "T×\(C)"),
             .init(from: "res1", to: "ln2"), .init(from: "ln2", to: "mlp", label: "T×\(C)"), .init(from: "mlp", to: "res2", label: "T×\(C)"),
+            // The residual stream goes around each branch unchanged and is added back.
+            .init(from: "x", to: "res1", label: "x", bypass: true), .init(from: "res1", to: "res2", label: "x", bypass: true),
         ]
         let page = Page(theme: theme, title: words("我们的 GPT：真实尺寸", "Our GPT, with its real dimensions"),
-                        subtitle: words("\(L) 层、\(H) 头、宽度 \(C)、上下文 \(T)、词表 \(V)；共 \(Num.grouped(s.total)) 个参数",
-                                        "\(L) layers, \(H) heads, width \(C), context \(T), vocabulary \(V); \(Num.grouped(s.total)) parameters"))
+                        subtitle: words("\(L) 层、\(H) 头、宽度 \(C)、上下文 \(T)、词表 \(V)；共 \(Num.grouped(s.total)) 个参数。方框里写的是真实维度，方框大小不按比例",
+                                        "\(L) layers, \(H) heads, width \(C), context \(T), vocabulary \(V); \(Num.grouped(s.total)) parameters. The boxes are labelled with the real dimensions, not drawn to scale"))
         let items = BlockDiagram(boxes: boxes, arrows: arrows).draw(in: page.body, theme: theme)
         let caption = words(
             "模型有 \(Num.grouped(s.total)) 个参数：词嵌入 \(Num.grouped(s.embedding)) 个，\(L) 个块各 \(Num.grouped(s.perBlock)) 个；每个块先做掩码多头注意力，再做 \(C)→\(4 * C)→\(C) 的 MLP，两处都有残差连接。",
             "The model has \(Num.grouped(s.total)) parameters: \(Num.grouped(s.embedding)) in the token embedding and \(Num.grouped(s.perBlock)) in each of \(L) blocks; each block runs masked multi-head attention, then a \(C)→\(4 * C)→\(C) MLP, both with residual connections.")
-        let alt = words("结构图：token → 词嵌入 → 位置编码 → \(L) 个块 → LayerNorm → 反嵌入 → softmax；右侧展开一个块",
-                        "Diagram: tokens → embedding → positions → \(L) blocks → LayerNorm → unembedding → softmax; one block expanded on the right")
+        let alt = words("结构图：token → 词嵌入 → 位置编码 → \(L) 个块 → LayerNorm → 反嵌入 → softmax；右侧展开一个块，两条残差支路绕过注意力和 MLP，在“+ 残差”处加回",
+                        "Diagram: tokens → embedding → positions → \(L) blocks → LayerNorm → unembedding → softmax; one block expanded on the right, with two residual paths going around attention and the MLP and added back at \"+ residual\"")
         return StageFigure(.architecture, page: page, caption: caption, alt: alt, items: items)
     }
 }

@@ -28,6 +28,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case logitLens, kvCache, kvCacheStep, mlpActivations
     // The model while it trains, from the snapshots `gptx train` keeps (issue 10).
     case snapshotProbabilities, snapshotAttention, trainingStep
+    // Issue 11: the steps the primer and the explainers show and the lessons skipped.
+    case qkvProjection, scoreScaling, layerNormNorms, unembedding
 
     /// The name on the command line: kebab-case like every other CLI value
     /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
@@ -107,6 +109,10 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .kvCacheStep: ["layer", "head"]
         case .snapshotProbabilities, .snapshotAttention, .trainingStep: ["layer", "head", "topK", "start"]
         case .mlpActivations: ["layer", "neurons"]
+        case .qkvProjection: ["layer", "head"]
+        case .scoreScaling: ["layer"]
+        case .layerNormNorms: []
+        case .unembedding: ["topK"]
         }
     }
 }

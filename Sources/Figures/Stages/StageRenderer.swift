@@ -70,6 +70,10 @@ public final class StageRenderer {
         case .snapshotAttention: return [try snapshotAttentionFigure(request, p)]
         case .trainingStep: return try trainingFrames(request, p)
         case .mlpActivations: return [try mlpActivationsFigure(request, p)]
+        case .qkvProjection: return [try qkvProjectionFigure(request, p)]
+        case .scoreScaling: return [try scoreScalingFigure(request, p)]
+        case .layerNormNorms: return [try layerNormNormsFigure(request)]
+        case .unembedding: return [try unembeddingFigure(request, p)]
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]

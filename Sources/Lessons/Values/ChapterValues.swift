@@ -254,16 +254,67 @@ public struct Chapter3Values {
     }
     public struct Block {
         public var layer: Int
-        /// Mean L2 norm over positions of the residual entering, the attention output, the MLP output, the residual leaving.
+        /// The token read (the prompt's last) and its position: figure 3.5 draws that token's vectors.
+        public var token: String
+        public var position: Int
+        /// L2 norms (`BlockSteps.norms`, printed as the figure prints them) of that token's residual entering,
+        /// LN₁ output, attention output, MLP output, residual leaving.
         public var residIn: String
+        public var ln1: String
         public var attnOut: String
         public var mlpOut: String
         public var residOut: String
         /// The MLP output is longer than the residual entering the block (the block rewrites more than it keeps).
         public var mlpDominates: Bool
-        public init(layer: Int, residIn: String, attnOut: String, mlpOut: String, residOut: String, mlpDominates: Bool = false) {
-            self.layer = layer; self.residIn = residIn; self.attnOut = attnOut; self.mlpOut = mlpOut; self.residOut = residOut
-            self.mlpDominates = mlpDominates }
+        /// The block is the first one (the sentence about "this first block" is true only then).
+        public var isFirst: Bool
+        public init(layer: Int, token: String = "", position: Int = 0, residIn: String, ln1: String = "", attnOut: String, mlpOut: String,
+                    residOut: String, mlpDominates: Bool = false) {
+            self.layer = layer; self.token = token; self.position = position; self.residIn = residIn; self.ln1 = ln1
+            self.attnOut = attnOut; self.mlpOut = mlpOut; self.residOut = residOut
+            self.mlpDominates = mlpDominates; isFirst = layer == 0 }
+    }
+    /// What the LayerNorms do to the last token's length (`LayerNormNorms`, the numbers the `layerNormNorms` figure draws).
+    public struct Norms {
+        /// C and √C.
+        public var width: Int
+        public var root: String
+        /// Block 0's LN1: the length it receives, of z = (x − μ)/σ, of γ ⊙ z + β.
+        public var input: String
+        public var standardised: String
+        public var output: String
+        /// The shortest and longest output over every LayerNorm, and ln_f's output.
+        public var smallest: String
+        public var largest: String
+        public var final: String
+        /// Figure 3.5 shows block 0 too, so its LN1 bar is `output`.
+        public var sameAsBlock: Bool
+        /// ln_f's output is the longest of all.
+        public var finalIsLargest: Bool
+        public init(width: Int, root: String, input: String, standardised: String, output: String, smallest: String, largest: String,
+                    final: String, sameAsBlock: Bool, finalIsLargest: Bool = false) {
+            self.finalIsLargest = finalIsLargest
+            self.width = width; self.root = root; self.input = input; self.standardised = standardised; self.output = output
+            self.smallest = smallest; self.largest = largest; self.final = final; self.sameAsBlock = sameAsBlock }
+    }
+    /// The unembedding at the last position (`Unembedding`, the numbers the `unembedding` figure draws).
+    public struct Unembed {
+        public var token: String
+        /// Vocabulary size: how many dot products.
+        public var vocabulary: Int
+        /// The highest-scoring row: its token, h·e, ‖h‖, ‖e‖, cos θ.
+        public var top: String
+        public var logit: String
+        public var hNorm: String
+        public var eNorm: String
+        public var cosine: String
+        /// The runner-up and its logit.
+        public var second: String
+        public var secondLogit: String
+        public init(token: String, vocabulary: Int, top: String, logit: String, hNorm: String, eNorm: String, cosine: String,
+                    second: String, secondLogit: String) {
+            self.token = token; self.vocabulary = vocabulary; self.top = top; self.logit = logit; self.hNorm = hNorm; self.eNorm = eNorm
+            self.cosine = cosine; self.second = second; self.secondLogit = secondLogit }
     }
     public var prompt: String
     public var rows: [EmbeddingRow]
@@ -338,10 +389,12 @@ public struct Chapter3Values {
     public var block: Block
     public var lens: Lens
     public var mlp: MLP
+    public var norms: Norms
+    public var unembed: Unembed
     public init(prompt: String, rows: [EmbeddingRow], learned: Bool, sinusoidal: Bool, rope: Bool, ropeExample: Rope, block: Block,
-                lens: Lens, mlp: MLP) {
+                lens: Lens, mlp: MLP, norms: Norms, unembed: Unembed) {
         self.prompt = prompt; self.rows = rows; self.learned = learned; self.sinusoidal = sinusoidal; self.rope = rope
-        self.ropeExample = ropeExample; self.block = block; self.lens = lens; self.mlp = mlp }
+        self.ropeExample = ropeExample; self.block = block; self.lens = lens; self.mlp = mlp; self.norms = norms; self.unembed = unembed }
 }
 
 /// Ch. 4: next-token distribution, code continuation, chain rule, embedding geometry.
@@ -452,9 +505,51 @@ public struct Chapter5Values {
     public var w22: String
     /// Mean share of attention that would go to later positions if the mask were removed.
     public var futureShare: String
-    public init(prompt: String, layer: Int, head: Int, tokens: [String], rows: [Row], w21: String, w22: String, futureShare: String) {
+    /// x·W_QKV cut into q, k, v and heads (`QKVProjection`, the numbers the `qkvProjection` figure draws).
+    public struct Projection {
+        public var layer: Int
+        public var head: Int
+        /// C, 3C, heads, head width, and head `head`'s columns (`0–15`).
+        public var width: Int
+        public var triple: Int
+        public var heads: Int
+        public var headSize: Int
+        public var columns: String
+        /// Positions, the query and key tokens of the example product, and q·k before dividing.
+        public var positions: Int
+        public var query: String
+        public var key: String
+        public var dot: String
+        public init(layer: Int, head: Int, width: Int, heads: Int, headSize: Int, positions: Int, query: String, key: String, dot: String) {
+            self.layer = layer; self.head = head; self.width = width; triple = 3 * width; self.heads = heads; self.headSize = headSize
+            columns = "\(head * headSize)–\(head * headSize + headSize - 1)"
+            self.positions = positions; self.query = query; self.key = key; self.dot = dot }
+    }
+    /// Why divide by √d_k (`ScoreScaling`, the numbers the `scoreScaling` figure draws): means over the heads.
+    public struct Scaling {
+        public var prompt: String
+        public var tokens: Int
+        public var layer: Int
+        /// Kept (i, j ≤ i) pairs per head; d_k and √d_k.
+        public var pairs: Int
+        public var headSize: Int
+        public var root: String
+        public var rawVariance: String
+        public var scaledVariance: String
+        /// Mean largest softmax weight of a row, without and with the division.
+        public var rawPeak: String
+        public var scaledPeak: String
+        public init(prompt: String, tokens: Int, layer: Int, pairs: Int, headSize: Int, root: String, rawVariance: String, scaledVariance: String,
+                    rawPeak: String, scaledPeak: String) {
+            self.prompt = prompt; self.tokens = tokens; self.layer = layer; self.pairs = pairs; self.headSize = headSize; self.root = root
+            self.rawVariance = rawVariance; self.scaledVariance = scaledVariance; self.rawPeak = rawPeak; self.scaledPeak = scaledPeak }
+    }
+    public var projection: Projection
+    public var scaling: Scaling
+    public init(prompt: String, layer: Int, head: Int, tokens: [String], rows: [Row], w21: String, w22: String, futureShare: String,
+                projection: Projection, scaling: Scaling) {
         self.prompt = prompt; self.layer = layer; self.head = head; self.tokens = tokens; self.rows = rows
-        self.w21 = w21; self.w22 = w22; self.futureShare = futureShare }
+        self.w21 = w21; self.w22 = w22; self.futureShare = futureShare; self.projection = projection; self.scaling = scaling }
 }
 
 /// Ch. 6: measured head behaviour.

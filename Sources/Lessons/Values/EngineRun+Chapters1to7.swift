@@ -107,14 +107,7 @@ extension EngineRun {
         let layer = try c.int("block", "layer", 0)
         guard (0..<model.config.layers).contains(layer) else { throw c.fail("figure \"block\": layer \(layer) is out of range: allowed 0...\(model.config.layers - 1)") }
         let trace = model.forward(ids, trace: true).trace!
-        func meanNorm(_ name: String) -> String {
-            let t = trace[name]!
-            return Format.fixed((0..<t.shape[0]).map { norm(t.row($0)) }.reduce(0, +) / Double(t.shape[0]))
-        }
-        let residIn = meanNorm(TraceName.residPre(layer: layer)), mlpOut = meanNorm(TraceName.mlpOut(layer: layer))
-        let block = Chapter3Values.Block(layer: layer, residIn: residIn, attnOut: meanNorm(TraceName.attnOut(layer: layer)),
-                                         mlpOut: mlpOut, residOut: meanNorm(TraceName.residPost(layer: layer)),
-                                         mlpDominates: Double(mlpOut)! > Double(residIn)!)
+        let block = blockSteps(trace: trace, layer: layer)
         let p = model.config.positional
         // The same lens the `logitLens` figure draws, read at the last position.
         let lens = LogitLens(model: model, trace: trace), last = ids.count - 1
@@ -126,7 +119,8 @@ extension EngineRun {
                                              embeddingEchoes: lens.top(1, depth: 0, position: last)[0].id == ids[last])
         return Chapter3Values(prompt: Format.code(s.prompt), rows: rows, learned: p == .learned, sinusoidal: p == .sinusoidal, rope: p == .rope,
                               ropeExample: .init(position: position, pair: pair, angle: Format.fixed(angle)), block: block, lens: lensValues,
-                              mlp: try mlp(c, trace: trace))
+                              mlp: try mlp(c, trace: trace), norms: layerNormNorms(trace: trace, blockLayer: layer),
+                              unembed: unembedding(trace: trace))
     }
 
     /// Ch. 3's MLP neurons: the figure "mlp"'s block on the prompt (`MLPActivations`) and its
@@ -226,7 +220,8 @@ extension EngineRun {
         }
         return Chapter5Values(prompt: Format.code(s.prompt), layer: layer, head: head, tokens: ids.map(probe.show), rows: rows,
                               w21: Format.fixed(Double(pattern[head, 1, 0])), w22: Format.fixed(Double(pattern[head, 1, 1])),
-                              futureShare: Format.percent(future / Double(T - 1)))
+                              futureShare: Format.percent(future / Double(T - 1)),
+                              projection: try projection(c, trace: trace), scaling: try scaling(c))
     }
 
     /// Windows of held-out text for the head statistics: 16 windows of 32 tokens.
