@@ -131,3 +131,26 @@ enum Fixtures {
         all.first { $0.0 == name }.map { $0.1(theme) }
     }
 }
+
+/// What a figure's labels get wrong, for the layout tests: labels outside the canvas, characters
+/// the font has no glyph for, and pairs of labels that overlap by more than half a point each way.
+struct LabelProblems {
+    var outside: [String] = []
+    var missingGlyphs: [String] = []
+    var overlaps: [String] = []
+
+    init(_ drawing: Drawing) {
+        let labels = drawing.labelBounds()
+        outside = labels.filter { !drawing.bounds.contains($0.bounds, tolerance: 0.5) }.map(\.label.text)
+        missingGlyphs = Set(labels.flatMap { $0.label.text.unicodeScalars }).filter {
+            (try? FontLibrary.locate(family: FontLibrary.family, weight: .regular, sample: String($0))) == nil
+        }.map { "U+" + String($0.value, radix: 16, uppercase: true) }.sorted()
+        for i in labels.indices {
+            for j in labels.indices where j > i {
+                let a = labels[i].bounds, b = labels[j].bounds
+                let w = min(a.maxX, b.maxX) - max(a.minX, b.minX), h = min(a.maxY, b.maxY) - max(a.minY, b.minY)
+                if w > 0.5 && h > 0.5 { overlaps.append("\(labels[i].label.text) overlaps \(labels[j].label.text)") }
+            }
+        }
+    }
+}

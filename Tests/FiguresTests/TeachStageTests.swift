@@ -57,20 +57,10 @@ import TinyGPT
     @Test(arguments: [Language.zh, .en]) func labelsFit(language: Language) throws {
         for stage in Self.stages {
             let f = try Shipped.renderer(language).render(StageRequest(stage: stage, prompt: Shipped.fullContext))[0]
-            let outside = f.drawing.labelBounds().filter { !f.drawing.bounds.contains($0.bounds, tolerance: 0.5) }
-            #expect(outside.isEmpty, "\(stage): \(outside.map(\.label.text).prefix(3))")
-            let missing = Set(f.drawing.labelBounds().flatMap { $0.label.text.unicodeScalars }).filter {
-                (try? FontLibrary.locate(family: FontLibrary.family, weight: .regular, sample: String($0))) == nil
-            }
-            #expect(missing.isEmpty, "\(stage): no glyph for \(missing.map { "U+" + String($0.value, radix: 16, uppercase: true) })")
-            let labels = f.drawing.labelBounds()
-            for i in labels.indices {
-                for j in labels.indices where j > i {
-                    let a = labels[i].bounds, b = labels[j].bounds
-                    let w = min(a.maxX, b.maxX) - max(a.minX, b.minX), h = min(a.maxY, b.maxY) - max(a.minY, b.minY)
-                    #expect(w <= 0.5 || h <= 0.5, "\(stage): \(labels[i].label.text) overlaps \(labels[j].label.text)")
-                }
-            }
+            let problems = LabelProblems(f.drawing)
+            #expect(problems.outside.isEmpty, "\(stage): \(problems.outside.prefix(3))")
+            #expect(problems.missingGlyphs.isEmpty, "\(stage): no glyph for \(problems.missingGlyphs)")
+            #expect(problems.overlaps.isEmpty, "\(stage): \(problems.overlaps.prefix(3))")
         }
     }
 
