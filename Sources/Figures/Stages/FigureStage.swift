@@ -28,6 +28,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case logitLens, kvCache, kvCacheStep, mlpActivations
     // The model while it trains, from the snapshots `gptx train` keeps (issue 10).
     case snapshotProbabilities, snapshotAttention, trainingStep
+    // Issue 10: an induction head beside a previous-token head, on a repeated random sequence.
+    case inductionPattern
 
     /// The name on the command line: kebab-case like every other CLI value
     /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
@@ -107,6 +109,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .kvCacheStep: ["layer", "head"]
         case .snapshotProbabilities, .snapshotAttention, .trainingStep: ["layer", "head", "topK", "start"]
         case .mlpActivations: ["layer", "neurons"]
+        case .inductionPattern: ["layer", "head"]
         }
     }
 }

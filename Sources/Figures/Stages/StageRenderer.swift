@@ -70,6 +70,7 @@ public final class StageRenderer {
         case .snapshotAttention: return [try snapshotAttentionFigure(request, p)]
         case .trainingStep: return try trainingFrames(request, p)
         case .mlpActivations: return [try mlpActivationsFigure(request, p)]
+        case .inductionPattern: return [try inductionPatternFigure(p)]
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]
