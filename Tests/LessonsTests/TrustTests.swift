@@ -82,4 +82,26 @@ import Figures
         }
         #expect(try Self.spec(chapter: 4, figure: "next").parameters["start"] == "document")
     }
+
+    /// Chapter 6's induction figure draws the scores the lesson prints (issue 10, part 1): the
+    /// strongest induction head's score and baseline, and the strongest previous-token weight.
+    @Test func chapter6InductionFigureDrawsThePrintedScores() throws {
+        let v = Self.values.ch6
+        let score = Real.printed("ch6.strongestInduction.score", 6), baseline = Real.printed("ch6.strongestInduction.baseline", 6)
+        #expect(score == v.strongestInduction.score && baseline == v.strongestInduction.baseline)
+        #expect(Real.printed("ch6.strongestPrevious.score", 6) == v.strongestPrevious.score)
+        let probe = HeadStatistics.inductionProbe(config: Real.bundle.model.config, endOfText: Real.bundle.tokenizer.endOfTextID)
+        let best = HeadStatistics.strongestInduction(HeadStatistics.induction(model: Real.bundle.model, probe: probe))
+        #expect(score == Format.fixed(best.repeated) && baseline == Format.fixed(best.baseline))
+        #expect(v.hasInduction == (best.repeated > HeadStatistics.inductionThreshold))
+        let source = StageFigureSource(run: Real.run)
+        let request = source.request(try Self.spec(chapter: 6, figure: "induction"))
+        for language in [Language.zh, .en] {
+            let figure = try StageFigures.render(request, bundle: Real.bundle, experiments: Real.experiments, language: language, theme: .light)[0]
+            for value in [score, baseline, v.strongestPrevious.score] {
+                #expect(figure.caption.contains(value), "\(language): \(value) not in \(figure.caption)")
+            }
+            #expect(Real.lesson(6, language).contains(score) && Real.lesson(6, language).contains(baseline))
+        }
+    }
 }

@@ -30,6 +30,8 @@ public enum FigureStage: String, CaseIterable, Sendable {
     case snapshotProbabilities, snapshotAttention, trainingStep
     // Issue 11: the steps the primer and the explainers show and the lessons skipped.
     case qkvProjection, scoreScaling, layerNormNorms, unembedding
+    // Issue 10: an induction head beside a previous-token head, on a repeated random sequence.
+    case inductionPattern
 
     /// The name on the command line: kebab-case like every other CLI value
     /// (`nextTokenBars` → `next-token-bars`, `embeddingPCA` → `embedding-pca`).
@@ -113,6 +115,7 @@ public enum FigureStage: String, CaseIterable, Sendable {
         case .scoreScaling: ["layer"]
         case .layerNormNorms: []
         case .unembedding: ["topK"]
+        case .inductionPattern: ["layer", "head"]
         }
     }
 }

@@ -74,6 +74,7 @@ public final class StageRenderer {
         case .scoreScaling: return [try scoreScalingFigure(request, p)]
         case .layerNormNorms: return [try layerNormNormsFigure(request)]
         case .unembedding: return [try unembeddingFigure(request, p)]
+        case .inductionPattern: return [try inductionPatternFigure(p)]
         case .chainRule: return [try chainRuleFigure(request)]
         case .embeddingPCA: return [try embeddingPCAFigure(request, p)]
         case .maskMatrix: return [try maskMatrixFigure(request, p)]

@@ -568,12 +568,49 @@ public struct Chapter6Values {
         public var isSelf: Bool
         public var isDiffuse: Bool
         public var isMixed: Bool
+        /// The induction score on repeated random tokens and the same offset without a repeat.
+        public var induction: String = ""
+        public var inductionBaseline: String = ""
+        /// The induction score exceeds `HeadStatistics.inductionThreshold`.
+        public var isInduction: Bool = false
         public init(layer: Int, head: Int, previous: String, first: String, selfWeight: String, entropy: String,
                     isPrevious: Bool, isFirst: Bool, isSelf: Bool, isDiffuse: Bool, isMixed: Bool) {
             self.layer = layer; self.head = head; self.previous = previous; self.first = first; self.selfWeight = selfWeight
             self.entropy = entropy; self.isPrevious = isPrevious; self.isFirst = isFirst; self.isSelf = isSelf
             self.isDiffuse = isDiffuse; self.isMixed = isMixed }
     }
+    /// A head's induction score beside its baseline.
+    public struct InductionRef {
+        public var layer: Int
+        public var head: Int
+        public var score: String
+        public var baseline: String
+        public init(layer: Int, head: Int, score: String, baseline: String) {
+            self.layer = layer; self.head = head; self.score = score; self.baseline = baseline }
+    }
+    /// How the induction score was measured: `sequences` random sequences of `length` tokens
+    /// (`<|endoftext|>`, then n = `half` random tokens, then the same n again; the baseline's
+    /// second half is n fresh tokens), `rows` query rows per head and kind.
+    public struct InductionSetup {
+        public var sequences: Int
+        public var half: Int
+        public var length: Int
+        public var rows: Int
+        /// n − 1: how far back the key an induction head reads sits.
+        public var offset: Int
+        public var threshold: String
+        public init(sequences: Int, half: Int, length: Int, rows: Int, offset: Int, threshold: String) {
+            self.sequences = sequences; self.half = half; self.length = length; self.rows = rows; self.offset = offset; self.threshold = threshold }
+    }
+    /// Heads whose induction score exceeds the threshold, and the strongest head, labelled or not.
+    public var inductionHeads: [InductionRef] = []
+    /// Some head's induction score exceeds the threshold.
+    public var hasInduction = false
+    /// The strongest head's score is within `inductionMargin` of its baseline: repeating changes nothing measurable.
+    public var inductionLikeBaseline = false
+    public var inductionMargin = Format.fixed(HeadStatistics.inductionMargin, 2)
+    public var strongestInduction = InductionRef(layer: 0, head: 0, score: "", baseline: "")
+    public var inductionSetup = InductionSetup(sequences: 0, half: 0, length: 0, rows: 0, offset: 0, threshold: "")
     public var prompt: String
     /// The statistics are means over this many validation windows of `windowLength` tokens (`rows` pattern rows per head).
     public var windows: Int
@@ -594,7 +631,11 @@ public struct Chapter6Values {
     /// Every head puts more than `uniformShare` on the previous token.
     public var allPreferPrevious: Bool
     public init(prompt: String, windows: Int, windowLength: Int, rows: Int, heads: [Head], previousHeads: [HeadRef], firstHeads: [HeadRef], selfHeads: [HeadRef],
-                diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String, strongestPrevious: HeadRef, uniformShare: String) {
+                diffuseHeads: [HeadRef], threshold: String, diffuseThreshold: String, strongestPrevious: HeadRef, uniformShare: String,
+                inductionHeads: [InductionRef] = [], strongestInduction: InductionRef = .init(layer: 0, head: 0, score: "", baseline: ""),
+                inductionLikeBaseline: Bool = false,
+                inductionSetup: InductionSetup = .init(sequences: 0, half: 0, length: 0, rows: 0, offset: 0, threshold: "")) {
+        self.inductionHeads = inductionHeads; self.hasInduction = !inductionHeads.isEmpty; self.inductionLikeBaseline = inductionLikeBaseline; self.strongestInduction = strongestInduction; self.inductionSetup = inductionSetup
         self.strongestPrevious = strongestPrevious; self.uniformShare = uniformShare
         self.allPreferPrevious = heads.allSatisfy { (Double($0.previous) ?? 0) > (Double(uniformShare) ?? 1) }
         self.prompt = prompt; self.windows = windows; self.windowLength = windowLength; self.rows = rows; self.heads = heads; self.previousHeads = previousHeads; self.firstHeads = firstHeads

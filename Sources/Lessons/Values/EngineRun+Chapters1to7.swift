@@ -225,7 +225,7 @@ extension EngineRun {
     }
 
     /// Windows of held-out text for the head statistics: 16 windows of 32 tokens.
-    static let statWindows = (count: 16, length: 32)
+    static let statWindows = HeadStatistics.heldOutWindows
 
     /// Ch. 6: measured head behaviour over validation windows, labelled by `HeadStatistics.classifyHeads`.
     func chapter6(_ c: ChapterView) throws(UserError) -> Chapter6Values {
@@ -236,12 +236,22 @@ extension EngineRun {
         guard !windows.isEmpty else { throw c.fail("the validation text is too short for \(Self.statWindows.count) windows of \(length) tokens") }
         let stats = HeadStatistics.measure(model: bundle.model, windows: windows)
         let kinds = HeadStatistics.classifyHeads(stats)
-        let heads = zip(stats, kinds).map { s, k in
-            Chapter6Values.Head(layer: s.layer, head: s.head, previous: Format.fixed(s.previous), first: Format.fixed(s.first),
-                                selfWeight: Format.fixed(s.selfWeight), entropy: Format.fixed(s.entropy),
-                                isPrevious: k == .previous, isFirst: k == .first, isSelf: k == .self, isDiffuse: k == .diffuse, isMixed: k == .mixed)
+        let probe = HeadStatistics.inductionProbe(config: bundle.model.config, endOfText: bundle.tokenizer.endOfTextID)
+        let induction = HeadStatistics.induction(model: bundle.model, probe: probe)
+        let heads = zip(zip(stats, kinds), induction).map { sk, ind in
+            let (s, k) = sk
+            var head = Chapter6Values.Head(layer: s.layer, head: s.head, previous: Format.fixed(s.previous), first: Format.fixed(s.first),
+                                           selfWeight: Format.fixed(s.selfWeight), entropy: Format.fixed(s.entropy),
+                                           isPrevious: k == .previous, isFirst: k == .first, isSelf: k == .self, isDiffuse: k == .diffuse, isMixed: k == .mixed)
+            head.induction = Format.fixed(ind.repeated); head.inductionBaseline = Format.fixed(ind.baseline)
+            head.isInduction = ind.repeated > HeadStatistics.inductionThreshold
+            return head
         }
-        let strongest = stats.max { $0.previous != $1.previous ? $0.previous < $1.previous : ($0.layer, $0.head) > ($1.layer, $1.head) }!
+        let inductionRef = { (s: InductionStatistic) in
+            Chapter6Values.InductionRef(layer: s.layer, head: s.head, score: Format.fixed(s.repeated), baseline: Format.fixed(s.baseline))
+        }
+        let bestInduction = HeadStatistics.strongestInduction(induction)
+        let strongest = HeadStatistics.strongestPrevious(stats)
         func refs(_ kind: HeadKind, _ score: (HeadStatistic) -> Double) -> [HeadRef] {
             zip(stats, kinds).filter { $0.1 == kind }.map { HeadRef(layer: $0.0.layer, head: $0.0.head, score: Format.fixed(score($0.0))) }
         }
@@ -250,7 +260,13 @@ extension EngineRun {
                               selfHeads: refs(.self, \.selfWeight), diffuseHeads: refs(.diffuse, \.entropy),
                               threshold: Format.fixed(HeadStatistics.threshold, 1), diffuseThreshold: Format.fixed(HeadStatistics.diffuseThreshold, 1),
                               strongestPrevious: HeadRef(layer: strongest.layer, head: strongest.head, score: Format.fixed(strongest.previous)),
-                              uniformShare: Format.fixed(HeadStatistics.uniformShare(windows: windows)))
+                              uniformShare: Format.fixed(HeadStatistics.uniformShare(windows: windows)),
+                              inductionHeads: induction.filter { $0.repeated > HeadStatistics.inductionThreshold }.map(inductionRef),
+                              strongestInduction: inductionRef(bestInduction),
+                              inductionLikeBaseline: abs(bestInduction.repeated - bestInduction.baseline) < HeadStatistics.inductionMargin,
+                              inductionSetup: .init(sequences: probe.repeated.count, half: probe.half, length: probe.repeated.first?.count ?? 0,
+                                                    rows: bestInduction.rows, offset: probe.half - 1,
+                                                    threshold: Format.fixed(HeadStatistics.inductionThreshold, 1)))
     }
 
     /// Ch. 7: every strategy on one prompt.

@@ -52,11 +52,6 @@ public struct TrainingRecord: Sendable {
     /// `count` windows of `length` tokens from the validation stream, at evenly spaced offsets
     /// (deterministic, no randomness).
     public func validationWindows(count: Int, length: Int) -> [[Int]] {
-        let room = validation.count - length
-        guard room > 0, count > 0 else { return [] }
-        return (0..<count).map { i in
-            let start = room * i / max(1, count)
-            return Array(validation[start..<(start + length)])
-        }
+        HeadStatistics.evenlySpacedWindows(validation, count: count, length: length)
     }
 }

@@ -93,3 +93,136 @@ public enum HeadStatistics {
         }
     }
 }
+
+/// One head's induction score (TransformerLens's): on sequences whose second half repeats the
+/// first, the mean weight a query in the repeat gives the key right after its token's earlier
+/// occurrence, n − 1 positions back; beside it the same offset on sequences whose second half is
+/// fresh tokens, where nothing repeats (the baseline a head earns without copying).
+public struct InductionStatistic: Sendable, Equatable {
+    public var layer: Int
+    public var head: Int
+    /// Mean weight on key q − (n − 1) over the repeated half's queries.
+    public var repeated: Double
+    /// The same mean on the sequences without a repeat.
+    public var baseline: Double
+    /// How many pattern rows each mean averages.
+    public var rows: Int
+}
+
+/// The sequences an induction score is measured on: `prefix` (what a document starts with), then
+/// n distinct random tokens, then either the same n again or n fresh ones (distinct from the first).
+public struct InductionProbe: Sendable, Equatable {
+    /// Tokens before the random part (e.g. `<|endoftext|>`, as every training document starts).
+    public var prefix: [Int]
+    /// n: the length of each half.
+    public var half: Int
+    /// prefix + A + A.
+    public var repeated: [[Int]]
+    /// prefix + A + B, B fresh: the baseline.
+    public var fresh: [[Int]]
+
+    public init(prefix: [Int], half: Int, repeated: [[Int]], fresh: [[Int]]) {
+        self.prefix = prefix; self.half = half; self.repeated = repeated; self.fresh = fresh
+    }
+
+    /// `count` sequences of each kind, tokens drawn from `pool` without replacement within a
+    /// sequence (so "its earlier occurrence" is one position), seeded. `pool` needs 2·`half` tokens.
+    public static func random(pool: [Int], half n: Int, count: Int, prefix: [Int], seed: UInt64) -> InductionProbe {
+        precondition(n >= 2 && Set(pool).count >= 2 * n, "the pool must hold at least 2·half distinct tokens")
+        let distinct = Array(Set(pool)).sorted()
+        var rng = SplitMix64(seed: seed)
+        var repeated: [[Int]] = [], fresh: [[Int]] = []
+        for _ in 0..<count {
+            var shuffled = distinct
+            // Partial Fisher–Yates: the first 2n are a uniform draw without replacement.
+            for i in 0..<(2 * n) { shuffled.swapAt(i, i + rng.nextInt(below: shuffled.count - i)) }
+            let a = Array(shuffled[0..<n]), b = Array(shuffled[n..<(2 * n)])
+            repeated.append(prefix + a + a)
+            fresh.append(prefix + a + b)
+        }
+        return InductionProbe(prefix: prefix, half: n, repeated: repeated, fresh: fresh)
+    }
+
+    /// The query positions of the second half: prefix + n ..< prefix + 2n.
+    public var queries: Range<Int> { (prefix.count + half)..<(prefix.count + 2 * half) }
+    /// The key an induction head attends to from query q: the token after q's earlier occurrence.
+    public func key(for query: Int) -> Int { query - (half - 1) }
+}
+
+extension HeadStatistics {
+    /// A head is an induction head when its induction score exceeds this.
+    public static let inductionThreshold = 0.4
+    /// A score within this of its baseline is read as "repeating changes nothing measurable".
+    public static let inductionMargin = 0.05
+
+    /// The induction score of every head on `probe`'s sequences, from traced passes.
+    public static func induction(model: GPT, probe: InductionProbe) -> [InductionStatistic] {
+        let trace = { (ids: [Int]) in model.forward(ids, trace: true).trace! }
+        return induction(repeated: probe.repeated.map(trace), fresh: probe.fresh.map(trace), probe: probe,
+                         layers: model.config.layers, heads: model.config.heads)
+    }
+
+    /// The induction score of every head from traces of `probe.repeated` and `probe.fresh` (same order).
+    public static func induction(repeated: [Trace], fresh: [Trace], probe: InductionProbe, layers L: Int, heads NH: Int) -> [InductionStatistic] {
+        let a = stripe(repeated, probe: probe, layers: L, heads: NH), b = stripe(fresh, probe: probe, layers: L, heads: NH)
+        return (0..<(L * NH)).map { i in
+            InductionStatistic(layer: i / NH, head: i % NH, repeated: a.means[i], baseline: b.means[i], rows: a.rows)
+        }
+    }
+
+    /// Mean pattern weight on key q − (n − 1) over the second-half queries q of the traces.
+    static func stripe(_ traces: [Trace], probe: InductionProbe, layers L: Int, heads NH: Int) -> (means: [Double], rows: Int) {
+        var sums = [Double](repeating: 0, count: L * NH)
+        var rows = 0
+        for trace in traces {
+            let T = trace.ids.count
+            precondition(T >= probe.queries.upperBound, "a trace is shorter than the probe's sequences")
+            rows += probe.queries.count
+            for l in 0..<L {
+                let pattern = trace[TraceName.pattern(layer: l)]!
+                for h in 0..<NH {
+                    for q in probe.queries { sums[l * NH + h] += Double(pattern.data[(h * T + q) * T + probe.key(for: q)]) }
+                }
+            }
+        }
+        return (sums.map { $0 / Double(max(rows, 1)) }, rows)
+    }
+}
+
+extension HeadStatistics {
+    /// The held-out windows chapter 6 (and the figures that quote it) measure heads on.
+    public static let heldOutWindows = (count: 16, length: 32)
+    /// How many sequences of each kind the induction score averages, and their seed.
+    public static let inductionSequences = (count: 16, seed: UInt64(0x1D0C_710E))
+
+    /// `count` windows of `length` tokens (at most the stream's) at evenly spaced offsets (no randomness).
+    public static func evenlySpacedWindows(_ stream: [Int], count: Int, length: Int) -> [[Int]] {
+        let room = stream.count - length
+        guard room > 0, count > 0 else { return [] }
+        return (0..<count).map { i in
+            let start = room * i / max(1, count)
+            return Array(stream[start..<(start + length)])
+        }
+    }
+
+    /// The induction probe of a model: `<|endoftext|>` first (every training document has one
+    /// before it), then two halves of n = (context − 1) / 2 tokens, as long as the context allows;
+    /// tokens drawn from every ordinary token of the vocabulary (all but `<|endoftext|>`).
+    public static func inductionProbe(config: GPTConfig, endOfText: Int) -> InductionProbe {
+        let pool = (0..<config.vocabSize).filter { $0 != endOfText }
+        let n = min((config.contextLength - 1) / 2, pool.count / 2)
+        return InductionProbe.random(pool: pool, half: n, count: inductionSequences.count, prefix: [endOfText], seed: inductionSequences.seed)
+    }
+}
+
+extension HeadStatistics {
+    /// The head with the most weight on the previous token (ties: the earliest layer and head).
+    public static func strongestPrevious(_ stats: [HeadStatistic]) -> HeadStatistic {
+        stats.max { $0.previous != $1.previous ? $0.previous < $1.previous : ($0.layer, $0.head) > ($1.layer, $1.head) }!
+    }
+
+    /// The head with the highest induction score (ties: the earliest layer and head).
+    public static func strongestInduction(_ stats: [InductionStatistic]) -> InductionStatistic {
+        stats.max { $0.repeated != $1.repeated ? $0.repeated < $1.repeated : ($0.layer, $0.head) > ($1.layer, $1.head) }!
+    }
+}

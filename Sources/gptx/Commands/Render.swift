@@ -214,7 +214,7 @@ struct RenderJob {
             do {
                 for f in try renderer.render(request) { figures.append((stage, f, p)) }
             } catch {
-                let missing = !explicit && (stage == .scalingLaw || stage == .fineTuneShift || stage == .mlpActivations) && error.message.contains("is missing")
+                let missing = !explicit && (stage == .scalingLaw || stage == .fineTuneShift || stage == .mlpActivations || stage == .inductionPattern) && error.message.contains("is missing")
                 guard missing else { throw error }
                 skipped.append("\(stage.rawValue): \(error.message)")
             }
