@@ -86,9 +86,9 @@ import TinyGPT
         // A condition whose key the run does not provide must not silently vanish.
         let m = try failure { lessons in
             let url = lessons.appendingPathComponent("templates/en/06-multi-head-attention.md.mustache")
-            try (String(contentsOf: url, encoding: .utf8) + "\n{{^ch6.inductionHeads}}none{{/ch6.inductionHeads}}\n").write(to: url, atomically: true, encoding: .utf8)
+            try (String(contentsOf: url, encoding: .utf8) + "\n{{^ch6.copyingCircuits}}none{{/ch6.copyingCircuits}}\n").write(to: url, atomically: true, encoding: .utf8)
         }
-        #expect(m.contains("chapter 6") && m.contains("ch6.inductionHeads"), "\(m)")
+        #expect(m.contains("chapter 6") && m.contains("ch6.copyingCircuits"), "\(m)")
     }
 
     @Test func figureConfiguredButNotShown() throws {
