@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import Figures
 
 /// Small, fixed inputs for every kit figure, shared by golden, determinism and layout tests.
@@ -152,5 +153,17 @@ struct LabelProblems {
                 if w > 0.5 && h > 0.5 { overlaps.append("\(labels[i].label.text) overlaps \(labels[j].label.text)") }
             }
         }
+    }
+}
+
+/// Renders `stage` twice for the typical prompt: the drawings, PNG and SVG bytes must be equal.
+func expectRendersByteIdentical(_ stage: FigureStage) throws {
+    let a = try Shipped.renderer(.en).render(StageRequest(stage: stage, prompt: Shipped.typical))
+    let b = try Shipped.renderer(.en).render(StageRequest(stage: stage, prompt: Shipped.typical))
+    #expect(a.count == b.count)
+    for (x, y) in zip(a, b) {
+        #expect(x.drawing == y.drawing, "\(x.name): drawings differ")
+        #expect(try x.drawing.png(scale: 1) == y.drawing.png(scale: 1), "\(x.name): PNG bytes differ")
+        #expect(try x.drawing.svg() == y.drawing.svg(), "\(x.name): SVG bytes differ")
     }
 }

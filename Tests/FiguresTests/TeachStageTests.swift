@@ -42,14 +42,7 @@ import TinyGPT
 
     @Test func rendersAreByteIdentical() throws {
         for stage in Self.stages {
-            let a = try Shipped.renderer(.en).render(StageRequest(stage: stage, prompt: Shipped.typical))
-            let b = try Shipped.renderer(.en).render(StageRequest(stage: stage, prompt: Shipped.typical))
-            #expect(a.count == b.count)
-            for (x, y) in zip(a, b) {
-                #expect(x.drawing == y.drawing, "\(x.name): drawings differ")
-                #expect(try x.drawing.png(scale: 1) == y.drawing.png(scale: 1), "\(x.name): PNG bytes differ")
-                #expect(try x.drawing.svg() == y.drawing.svg(), "\(x.name): SVG bytes differ")
-            }
+            try expectRendersByteIdentical(stage)
         }
     }
 
