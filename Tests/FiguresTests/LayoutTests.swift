@@ -37,6 +37,25 @@ import Testing
         }
     }
 
+    /// A negative value hangs below the zero line, as long as its size says, and keeps its label.
+    @Test func barChartDrawsNegativeValuesBelowZero() {
+        let frame = Rect(x: 0, y: 0, width: 400, height: 300)
+        let items = BarChart(labels: ["a", "b", "c"], values: [3, -1.5, 1]).draw(in: frame, theme: .light)
+        let bars = items.compactMap { item -> Rect? in
+            if case .rect(let r, let fill, nil, _) = item, fill != nil, r.width > 20 { return r }
+            return nil
+        }
+        #expect(bars.count == 3)
+        guard bars.count == 3 else { return }
+        let zero = bars[0].maxY
+        #expect(abs(bars[2].maxY - zero) < 1e-9, "positive bars stand on one line")
+        #expect(abs(bars[1].minY - zero) < 1e-9, "the negative bar starts at that line")
+        #expect(abs(bars[1].height / bars[0].height - 0.5) < 1e-9, "−1.5 is half as long as 3")
+        let labels = items.compactMap { item -> Label? in if case .text(let l) = item { return l } else { return nil } }
+        let minus = labels.first { $0.text == NumberFormat.short(-1.5, digits: 2) }
+        #expect(minus != nil && minus!.position.y > bars[1].maxY, "the value is printed under the bar")
+    }
+
     /// The checker itself must catch a label off the page.
     @Test func checkerCatchesOutsideAndOverlap() {
         var d = Drawing(size: Size(width: 100, height: 50), title: "", description: "")

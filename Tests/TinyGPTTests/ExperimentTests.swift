@@ -76,7 +76,8 @@ private let repoRoot = URL(fileURLWithPath: #filePath)
         let full = bundle.tokenizer.encode("我今天很幸福")
         #expect(Array(full.prefix(prompt.count)) == prompt)
         let target = full[prompt.count]
-        #expect(result.promptIDs == prompt)
+        // Read at a document's start, as training saw every document.
+        #expect(result.promptIDs == [bundle.tokenizer.endOfTextID] + prompt)
         #expect(result.documents == docs)
         #expect(result.losses.count == 20 && result.steps == 20 && result.learningRate == 1e-2 && result.batchSize == 4)
         #expect(result.before.count == bundle.model.config.vocabSize && result.after.count == result.before.count)
@@ -84,14 +85,14 @@ private let repoRoot = URL(fileURLWithPath: #filePath)
         #expect(result.before[target] < result.after[target], "P(幸福) \(result.before[target]) → \(result.after[target])")
         #expect(result.after[target] > 0.5, "P(幸福) after fine-tuning is only \(result.after[target])")
         #expect(result.losses.last! < result.losses.first!, "\(result.losses)")
-        // The before side is the trained model itself.
-        let own = Sampler.softmax(bundle.model.nextTokenLogits(prompt)).map { Float($0) }
+        // The before side is the trained model itself, after <|endoftext|> and the prompt.
+        let own = Sampler.softmax(bundle.model.nextTokenLogits([bundle.tokenizer.endOfTextID] + prompt)).map { Float($0) }
         #expect(result.before == own)
 
         let again = try FineTuneExperiment.run(bundle: bundle, data: data, settings: settings)
         #expect(ExperimentResults.encode(again) == ExperimentResults.encode(result))
         // The model that was fine-tuned is a copy: neither the bundle nor its files changed.
-        #expect(Sampler.softmax(bundle.model.nextTokenLogits(prompt)).map { Float($0) } == own)
+        #expect(Sampler.softmax(bundle.model.nextTokenLogits([bundle.tokenizer.endOfTextID] + prompt)).map { Float($0) } == own)
         #expect(try Data(contentsOf: modelDir.appendingPathComponent("model.safetensors")) == checkpoint)
     }
 
@@ -131,7 +132,7 @@ private let repoRoot = URL(fileURLWithPath: #filePath)
         let fineTune = try #require(results.fineTune)
         let bundle = try ModelBundle.load(directory: model)
         #expect(fineTune.before.count == bundle.model.config.vocabSize && fineTune.after.count == fineTune.before.count)
-        #expect(fineTune.promptIDs == bundle.tokenizer.encode(fineTune.prompt))
+        #expect(fineTune.promptIDs == [bundle.tokenizer.endOfTextID] + bundle.tokenizer.encode(fineTune.prompt))
         #expect(fineTune.losses.count == fineTune.steps)
         #expect(fineTune.before == Sampler.softmax(bundle.model.nextTokenLogits(fineTune.promptIDs)).map { Float($0) })
     }

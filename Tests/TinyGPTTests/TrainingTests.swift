@@ -208,6 +208,62 @@ import Testing
         #expect(throws: Never.self) { try config.validate() }
     }
 
+    /// A repeated row: `<|endoftext|>`, n distinct pool tokens, then the same n again and again.
+    @Test func repeatedRowsAreDistinctRandomTokensRepeated() {
+        let pool = Array(1..<300)
+        var rng = SplitMix64(seed: 5)
+        var periods = Set<Int>()
+        for _ in 0..<200 {
+            let row = RepeatedSequence.row(length: 65, pool: pool, rng: &rng)
+            #expect(row.count == 65 && row[0] == Tokenizer.endOfTextID)
+            // The period: the first position where a token comes back.
+            let body = Array(row.dropFirst())
+            let n = (1..<body.count).first { body[$0] == body[0] } ?? body.count
+            #expect(n >= 4 && n <= 32, "period \(n)")
+            #expect(Set(body.prefix(n)).count == n, "the first n tokens are distinct")
+            #expect(body.prefix(n).allSatisfy(Set(pool).contains))
+            for i in n..<body.count { #expect(body[i] == body[i - n]) }
+            periods.insert(n)
+        }
+        #expect(periods.count > 20, "n is drawn per row")
+        var a = SplitMix64(seed: 9), b = SplitMix64(seed: 9)
+        #expect(RepeatedSequence.row(length: 40, pool: pool, rng: &a) == RepeatedSequence.row(length: 40, pool: pool, rng: &b))
+    }
+
+    /// With `repeat_fraction`, the last rows of every batch are repeated rows and the log keeps the
+    /// loss of the corpus rows beside the loss of all rows; `meanLoss` over every row is the
+    /// forward pass's own number, and over the first row the loss of that row trained alone.
+    @Test func mixedBatchesLogTheLossOfTheirCorpusRows() throws {
+        let corpus = try Self.tinyCorpus()
+        var config = Self.tinyTrainConfig(corpus: corpus.path)
+        config.repeatFraction = 0.5
+        let out = corpus.appendingPathComponent("mixed")
+        _ = try Trainer.run(config: config, configDirectory: corpus, output: out)
+        let log = try TrainLog.load(from: out.appendingPathComponent("train-log.jsonl"))
+        #expect(log.allSatisfy { $0.textLoss != nil })
+        #expect(log.last!.corpusLoss == log.last!.textLoss!)
+        // Repeated random tokens are harder than the little corpus: the text rows lose less.
+        #expect(log.suffix(10).allSatisfy { $0.textLoss! < $0.trainLoss })
+        // Without the key, no text loss and the same bytes as before the key existed.
+        let plain = corpus.appendingPathComponent("plain")
+        _ = try Trainer.run(config: Self.tinyTrainConfig(corpus: corpus.path), configDirectory: corpus, output: plain)
+        #expect(try TrainLog.load(from: plain.appendingPathComponent("train-log.jsonl")).allSatisfy { $0.textLoss == nil })
+        #expect(try Data(contentsOf: plain.appendingPathComponent("model.safetensors")) != Data(contentsOf: out.appendingPathComponent("model.safetensors")))
+
+        let model = GPT(config: GPTConfig(vocabSize: 20, contextLength: 4, layers: 1, heads: 1, width: 8), seed: 3)
+        let ws = TrainingWorkspace(model: model, batchSize: 3, sequenceLength: 4)
+        ws.load(inputs: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], targets: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
+        let all = model.forward(ws)
+        #expect(ws.meanLoss(rows: 3) == all)
+        let firstRow = ws.meanLoss(rows: 1)
+        let one = TrainingWorkspace(model: model, batchSize: 1, sequenceLength: 4)
+        one.load(inputs: [1, 2, 3, 4], targets: [2, 3, 4, 5])
+        #expect(abs(model.forward(one) - firstRow) < 1e-5)
+
+        config.repeatFraction = 1
+        #expect(throws: UserError.self) { try config.validate() }
+    }
+
     /// What the corpus writes after a prompt, counted as the model reads it, equals a plain count
     /// of the text: 40 documents cycle through four words.
     @Test func corpusContinuationsAreCountedInTokens() throws {

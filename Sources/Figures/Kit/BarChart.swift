@@ -46,7 +46,8 @@ public struct BarChart: Figure, Hashable, Sendable {
     /// Legend for the filled bars and for the outlines (shown when there are marks).
     public var legend: Legend?
 
-    /// Creates a bar chart; `values` must be finite and ≥ 0 for a 0-based axis.
+    /// Creates a bar chart; `values` must be finite. Negative values hang below a zero line (the
+    /// axis always includes 0).
     public init(labels: [String], values: [Double], highlighted: Int? = nil, cutoffs: [Cutoff] = [],
                 valueTitle: String? = nil, categoryTitle: String? = nil, showValues: Bool = true,
                 references: [LineChart.Threshold] = [], digits: Int = 2, marks: [Double?] = [],
@@ -71,7 +72,7 @@ public struct BarChart: Figure, Hashable, Sendable {
         let fs = theme.tickSize, line = fs * 1.3
         // Headroom above the tallest bar for its value label.
         let axis = Axis(values: values, scale: .linear, count: 5, includeZero: true,
-                        extra: references.map(\.value) + (showValues ? [(values.max() ?? 0) * 1.08] : [])
+                        extra: references.map(\.value) + (showValues ? [(values.max() ?? 0) * 1.08, min(0, values.min() ?? 0) * 1.08] : [])
                             + marks.compactMap { $0 }.map { $0 * (showValues ? 1.16 : 1.02) })
         let natural = labels.map { Fonts.width($0, size: fs) }.max() ?? 0
         // Guess the slot width to choose flat or upright category labels.
@@ -88,6 +89,9 @@ public struct BarChart: Figure, Hashable, Sendable {
         let keep = cutoffs.map(\.keep).min() ?? n
 
         var out = pf.yAxis(axis, title: valueTitle, frame: frame)
+        // Bars grow from 0: the plot's bottom edge, unless some value is negative.
+        let hasNegative = values.contains { $0 < 0 }
+        let zeroY = hasNegative ? pf.yPosition(axis, 0) : plot.maxY
         for c in cutoffs where c.keep < n {
             let x = plot.minX + Double(c.keep) * slot
             out.append(.rect(Rect(x: x, y: plot.minY, width: plot.maxX - x, height: plot.height),
@@ -101,7 +105,7 @@ public struct BarChart: Figure, Hashable, Sendable {
             let x = plot.minX + Double(i) * slot + (slot - barW) / 2
             let y = pf.yPosition(axis, values[i])
             let color = i == highlighted ? theme.highlight : i >= keep ? theme.excluded : normal
-            out.append(.rect(Rect(x: x, y: y, width: barW, height: plot.maxY - y), fill: color))
+            out.append(.rect(Rect(x: x, y: min(y, zeroY), width: barW, height: abs(zeroY - y)), fill: color))
             let mark = i < marks.count ? marks[i] : nil
             var labelY = y
             if let m = mark {
@@ -123,6 +127,13 @@ public struct BarChart: Figure, Hashable, Sendable {
                     out.append(.text(Label(ms, at: Point(x: x + barW / 2, y: labelY - 3 - valueSize * 1.1), size: valueSize,
                                            weight: .bold, color: theme.foreground, horizontal: .center, vertical: .bottom)))
                 }
+            } else if values[i] < 0 {
+                // Below the bar's end.
+                if y + valueSize * 1.1 <= plot.maxY {
+                    out.append(.text(Label(s, at: Point(x: x + barW / 2, y: y + 2), size: valueSize,
+                                           weight: i == highlighted ? .bold : .regular, color: theme.muted,
+                                           horizontal: .center, vertical: .top)))
+                }
             } else if y - valueSize * 1.1 >= frame.minY + top {
                 out.append(.text(Label(s, at: Point(x: x + barW / 2, y: y - 2), size: valueSize,
                                        weight: i == highlighted ? .bold : .regular, color: theme.muted,
@@ -130,6 +141,10 @@ public struct BarChart: Figure, Hashable, Sendable {
             }
         }
         out += pf.baseline()
+        if hasNegative {
+            out.append(.path(.line(from: Point(x: plot.minX, y: zeroY), to: Point(x: plot.maxX, y: zeroY)),
+                             stroke: Stroke(color: theme.muted, width: 0.75)))
+        }
         for r in references {
             let y = pf.yPosition(axis, r.value)
             out.append(.path(.line(from: Point(x: plot.minX, y: y), to: Point(x: plot.maxX, y: y)),

@@ -23,7 +23,7 @@ extension StageFigures {
             items += Titled(title: title, content: chart).draw(in: panels[i], theme: theme)
         }
         let caption = words(
-            "微调后，「\(labels[gain])」在提示「\(r.prompt)」之后的概率从 \(Num.percent(Double(r.before[gain]))) 变为 \(Num.percent(Double(r.after[gain])))；贪心续写从「\(r.beforeText)」变成「\(r.afterText)」。",
+            "微调后，「\(labels[gain])」在提示「\(r.prompt)」之后的概率从 \(Num.percent(Double(r.before[gain]))) 变为 \(Num.percent(Double(r.after[gain])))；贪婪续写从「\(r.beforeText)」变成「\(r.afterText)」。",
             "After fine-tuning, \"\(labels[gain])\" after \"\(r.prompt)\" goes from \(Num.percent(Double(r.before[gain]))) to \(Num.percent(Double(r.after[gain]))); the greedy continuation changes from \"\(r.beforeText)\" to \"\(r.afterText)\".")
         let alt = words("两幅条形图：微调前后同一组 token 的概率", "Two bar charts: the same tokens' probabilities before and after fine-tuning")
         return StageFigure(.fineTuneShift, page: page, caption: caption, alt: alt, items: items)

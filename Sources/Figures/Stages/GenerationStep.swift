@@ -55,7 +55,7 @@ extension StageFigures {
 extension StageRenderer {
     func strategyName(_ o: GenerationOptions) -> String {
         switch o.strategy {
-        case .greedy: return words("贪心", "greedy")
+        case .greedy: return words("贪婪", "greedy")
         case .beam: return words("束搜索 W=\(o.effectiveBeamWidth)", "beam W=\(o.effectiveBeamWidth)")
         case .sample:
             var s = "T=\(NumberFormat.short(Double(o.effectiveTemperature), digits: 3))"

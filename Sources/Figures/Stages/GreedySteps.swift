@@ -9,7 +9,7 @@ extension StageFigures {
         let n = steps.count
         let cols = min(4, max(1, n)), rows = (n + cols - 1) / cols
         let text = steps.map { label($0.chosen) }.joined()
-        let page = Page(theme: theme, title: words("贪心解码：每一步取概率最大的 token", "Greedy decoding: the most probable token at every step"),
+        let page = Page(theme: theme, title: words("贪婪解码：每一步取概率最大的 token", "Greedy decoding: the most probable token at every step"),
                         subtitle: words("「\(prompt)」→「\(text)」（\(n) 步，每步显示前 \(top) 名）", "\"\(prompt)\" → \"\(text)\" (\(n) steps, top \(top) shown each)"))
         let grid = SmallMultiples(rows: rows, columns: cols) { r, c -> any Figure in
             let i = r * cols + c
@@ -22,7 +22,7 @@ extension StageFigures {
         }
         let mean = steps.reduce(0) { $0 + Double($1.probability) } / Double(max(1, n))
         let caption = words(
-            "贪心解码每一步都取最可能的 token，\(n) 步的平均概率是 \(Num.percent(mean))；结果是「\(prompt)\(text)」。",
+            "贪婪解码每一步都取最可能的 token，\(n) 步的平均概率是 \(Num.percent(mean))；结果是「\(prompt)\(text)」。",
             "Greedy decoding takes the most likely token at each step; over \(n) steps the chosen tokens' mean probability is \(Num.percent(mean)), giving \"\(prompt)\(text)\".")
         let alt = words("\(n) 个小条形图，每个高亮被选中的 token", "\(n) small bar charts, each highlighting the chosen token")
         return StageFigure(.greedySteps, page: page, caption: caption, alt: alt, items: grid.draw(in: page.body, theme: theme))

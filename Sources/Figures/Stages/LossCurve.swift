@@ -9,24 +9,27 @@ extension StageFigures {
         var smooth: [Double] = []
         var sum = 0.0
         for (i, e) in log.enumerated() {
-            sum += Double(e.trainLoss)
-            if i >= smoothing { sum -= Double(log[i - smoothing].trainLoss) }
+            sum += Double(e.corpusLoss)
+            if i >= smoothing { sum -= Double(log[i - smoothing].corpusLoss) }
             smooth.append(sum / Double(min(i + 1, smoothing)))
         }
         let val = log.filter { $0.valLoss != nil }
+        // Batches that mixed in repeated random rows: the curve is the loss on their corpus rows.
+        let mixed = log.contains { $0.textLoss != nil }
         let uniform = Foundation.log(Double(vocabSize))
         let chart = LineChart(series: [
-            LineSeries(name: words("训练损失（\(smoothing) 步滑动平均）", "training loss (\(smoothing)-step moving average)"), x: steps, y: smooth),
+            LineSeries(name: mixed ? words("训练损失，语料行（\(smoothing) 步滑动平均）", "training loss, corpus rows (\(smoothing)-step moving average)")
+                                   : words("训练损失（\(smoothing) 步滑动平均）", "training loss (\(smoothing)-step moving average)"), x: steps, y: smooth),
             LineSeries(name: words("验证损失", "validation loss"), x: val.map { Double($0.step) }, y: val.map { Double($0.valLoss!) }),
         ], xTitle: words("训练步", "training step"), yTitle: words("交叉熵（nats）", "cross-entropy (nats)"),
            thresholds: [.init(value: uniform, label: words("均匀猜测 ln \(vocabSize) = \(Num.fixed(uniform))", "uniform guess ln \(vocabSize) = \(Num.fixed(uniform))"))])
-        let first = Double(log.first!.trainLoss), last = smooth.last!, lastVal = val.last.map { Double($0.valLoss!) }
+        let first = Double(log.first!.corpusLoss), last = smooth.last!, lastVal = val.last.map { Double($0.valLoss!) }
         let page = Page(theme: theme, title: words("训练曲线：损失", "Training curve: loss"),
-                        subtitle: words("\(log.count) 步；训练损失 \(Num.fixed(first)) → \(Num.fixed(last))" + (lastVal.map { "，验证损失 \(Num.fixed($0, 3))" } ?? ""),
-                                        "\(log.count) steps; training loss \(Num.fixed(first)) → \(Num.fixed(last))" + (lastVal.map { ", validation loss \(Num.fixed($0, 3))" } ?? "")))
+                        subtitle: words("\(log.count) 步；\(mixed ? "语料行上的" : "")训练损失 \(Num.fixed(first)) → \(Num.fixed(last))" + (lastVal.map { "，验证损失 \(Num.fixed($0, 3))" } ?? ""),
+                                        "\(log.count) steps; training loss\(mixed ? " on the corpus rows" : "") \(Num.fixed(first)) → \(Num.fixed(last))" + (lastVal.map { ", validation loss \(Num.fixed($0, 3))" } ?? "")))
         let caption = words(
-            "训练损失从 \(Num.fixed(first)) 降到 \(Num.fixed(last))（\(log.count) 步）" + (lastVal.map { "，最后的验证损失是 \(Num.fixed($0, 3))" } ?? "") + "；均匀猜测的损失是 \(Num.fixed(uniform))。",
-            "Training loss falls from \(Num.fixed(first)) to \(Num.fixed(last)) over \(log.count) steps" + (lastVal.map { "; the final validation loss is \(Num.fixed($0, 3))" } ?? "") + "; guessing uniformly would cost \(Num.fixed(uniform)).")
+            (mixed ? "语料行上的" : "") + "训练损失从 \(Num.fixed(first)) 降到 \(Num.fixed(last))（\(log.count) 步）" + (lastVal.map { "，最后的验证损失是 \(Num.fixed($0, 3))" } ?? "") + "；均匀猜测的损失是 \(Num.fixed(uniform))。",
+            (mixed ? "On the corpus rows, training loss falls from" : "Training loss falls from") + " \(Num.fixed(first)) to \(Num.fixed(last)) over \(log.count) steps" + (lastVal.map { "; the final validation loss is \(Num.fixed($0, 3))" } ?? "") + "; guessing uniformly would cost \(Num.fixed(uniform)).")
         let alt = words("折线图：训练损失和验证损失随训练步下降", "Line chart: training and validation loss falling with the training step")
         return StageFigure(.lossCurve, page: page, caption: caption, alt: alt, items: chart.draw(in: page.body, theme: theme))
     }

@@ -17,15 +17,15 @@ extension StageFigures {
         let positions = repeated?.starts.map(String.init).joined(separator: ", ") ?? ""
         let loops = repeated?.backToBack ?? false
         let page = Page(theme: theme,
-                        title: loops ? words("重复：贪心解码陷入循环", "Repetition: greedy decoding falls into a loop")
-                                     : repeated != nil ? words("重复：贪心解码重复自己", "Repetition: greedy decoding repeats itself")
+                        title: loops ? words("重复：贪婪解码陷入循环", "Repetition: greedy decoding falls into a loop")
+                                     : repeated != nil ? words("重复：贪婪解码重复自己", "Repetition: greedy decoding repeats itself")
                                                        : words("重复：这次没有", "Repetition: none this time"),
                         subtitle: repeated != nil
                             ? words("「\(span)」（\(n) 个 token）出现 \(times) 次，起点在位置 \(positions)\(loops ? "，首尾相接" : "")；生成时忽略了结束符",
                                     "\"\(span)\" (\(n) tokens) occurs \(times) times, starting at positions \(positions)\(loops ? ", back to back" : ""); end-of-text ignored while generating")
                             : words("\(output.count) 个 token 内没有重复 3 个以上 token 的片段", "no span of 3 or more tokens repeats within \(output.count) tokens"))
         let parts = Panels.rows(page.body, [1, 1], gap: theme.gap * 2)
-        var items = Titled(title: words("提示 + 贪心输出（重复的片段每次出现都高亮）", "prompt + greedy output (every occurrence of the repeated span highlighted)"),
+        var items = Titled(title: words("提示 + 贪婪输出（重复的片段每次出现都高亮）", "prompt + greedy output (every occurrence of the repeated span highlighted)"),
                            content: TokenStrip(tokens: tokens, marked: marked)).draw(in: parts[0], theme: theme)
         let line = LineChart(series: [LineSeries(name: "", x: (1...max(1, probabilities.count)).map(Double.init), y: probabilities)],
                              xTitle: words("生成步", "generation step"), yTitle: words("所选 token 的概率", "chosen token's probability"))
@@ -35,10 +35,10 @@ extension StageFigures {
         let caption: String
         if let repeated {
             caption = words(
-                "贪心解码的 \(output.count) 个 token 里，「\(span)」出现了 \(repeated.starts.count) 次\(loops ? "，首尾相接：陷入了循环" : "，中间隔着别的文字：还不是紧密的循环")；最后 \(tail.count) 步所选 token 的平均概率是 \(Num.percent(mean))。",
+                "贪婪解码的 \(output.count) 个 token 里，「\(span)」出现了 \(repeated.starts.count) 次\(loops ? "，首尾相接：陷入了循环" : "，中间隔着别的文字：还不是紧密的循环")；最后 \(tail.count) 步所选 token 的平均概率是 \(Num.percent(mean))。",
                 "In \(output.count) greedy tokens \"\(span)\" occurs \(repeated.starts.count) times\(loops ? ", back to back: a loop" : ", with other text in between: not yet a tight loop"); over the last \(tail.count) steps the chosen tokens average \(Num.percent(mean)).")
         } else {
-            caption = words("贪心解码 \(output.count) 个 token 内没有重复 3 个以上 token 的片段。", "Greedy decoding repeats no span of 3 or more tokens within \(output.count) tokens.")
+            caption = words("贪婪解码 \(output.count) 个 token 内没有重复 3 个以上 token 的片段。", "Greedy decoding repeats no span of 3 or more tokens within \(output.count) tokens.")
         }
         let alt = words("token 序列，重复的片段高亮；下方折线是每步所选 token 的概率", "A token sequence with the repeated span highlighted; below, the chosen token's probability per step")
         return StageFigure(.repetition, page: page, caption: caption, alt: alt, items: items)

@@ -14,7 +14,7 @@ extension StageFigures {
             LineSeries(name: words("幂律拟合 L ∝ N^\(Num.fixed(result.slope, 3))", "power-law fit L ∝ N^\(Num.fixed(result.slope, 3))"), x: xs, y: fit),
         ], xTitle: words("参数量 N（对数轴）", "parameters N (log axis)"), yTitle: words("验证损失 L（对数轴）", "validation loss L (log axis)"),
            xScale: .log, yScale: .log)
-        let page = Page(theme: theme, title: words("迷你规模定律", "A mini scaling law"),
+        let page = Page(theme: theme, title: words("迷你规模化定律", "A mini scaling law"),
                         subtitle: words("\(pts.count) 个尺寸，同样的语料、步数和种子；log10 L = \(Num.fixed(result.intercept, 3)) + (\(Num.fixed(result.slope, 3))) · log10 N",
                                         "\(pts.count) sizes, same corpus, steps and seed; log10 L = \(Num.fixed(result.intercept, 3)) + (\(Num.fixed(result.slope, 3))) · log10 N"))
         let caption = words(

@@ -15,9 +15,9 @@ extension StageFigures {
         let items = drawPanels(panels, order: order, label: label, in: page.body, theme: theme, words: words)
         let keptP = panels[3].keep ?? order.count
         let caption = words(
-            "贪心选「\(label(panels[0].chosen))」；top-k = \(k) 只留 \(k) 个候选；top-p = \(NumberFormat.short(p, digits: 3)) 留下累计概率达到 \(NumberFormat.short(p, digits: 3)) 的 \(keptP) 个，抽中「\(label(panels[3].chosen))」。",
+            "贪婪选「\(label(panels[0].chosen))」；top-k = \(k) 只留 \(k) 个候选；top-p = \(NumberFormat.short(p, digits: 3)) 留下累计概率达到 \(NumberFormat.short(p, digits: 3)) 的 \(keptP) 个，抽中「\(label(panels[3].chosen))」。",
             "Greedy takes \"\(label(panels[0].chosen))\"; top-k = \(k) keeps \(k) candidates; top-p = \(NumberFormat.short(p, digits: 3)) keeps the \(keptP) whose mass reaches \(NumberFormat.short(p, digits: 3)) and draws \"\(label(panels[3].chosen))\".")
-        let alt = words("四个条形图：贪心、温度采样、top-k、top-p，带截断线", "Four bar charts: greedy, temperature, top-k and top-p with their cut-off lines")
+        let alt = words("四个条形图：贪婪、温度采样、top-k、top-p，带截断线", "Four bar charts: greedy, temperature, top-k and top-p with their cut-off lines")
         return StageFigure(.topKTopP, page: page, caption: caption, alt: alt, items: items)
     }
 }
@@ -31,7 +31,7 @@ extension StageRenderer {
         let o = request.options
         let T = Double(o?.temperature ?? 1), seed = o?.seed ?? 0
         let panels = [
-            drawPanel(logits, title: words("贪心", "greedy"), temperature: 0, topK: nil, topP: nil, seed: seed),
+            drawPanel(logits, title: words("贪婪", "greedy"), temperature: 0, topK: nil, topP: nil, seed: seed),
             drawPanel(logits, title: words("采样 T = \(NumberFormat.short(T, digits: 3))", "sample at T = \(NumberFormat.short(T, digits: 3))"), temperature: T, topK: nil, topP: nil, seed: seed),
             drawPanel(logits, title: "top-k, k = \(k)", temperature: T, topK: k, topP: nil, seed: seed) { _ in "k = \(k)" },
             drawPanel(logits, title: "top-p, p = \(NumberFormat.short(topP, digits: 3))", temperature: T, topK: nil, topP: topP, seed: seed) { n in

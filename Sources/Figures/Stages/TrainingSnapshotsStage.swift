@@ -86,7 +86,7 @@ extension StageFigures {
     static func trainingFrame(name: String, _ s: SnapshotStudy, index f: Int, theme: Theme, words: Words) -> StageFigure {
         let v = s.views[f]
         let page = Page(theme: theme, title: snapshotTitle(s, words: words) + words("：第 \(v.step) 步", " — step \(v.step)"),
-                        subtitle: words("快照 \(f + 1)/\(s.views.count)；贪心续写：", "snapshot \(f + 1) of \(s.views.count); greedy continuation: ") + "「\(s.greedy[f])」")
+                        subtitle: words("快照 \(f + 1)/\(s.views.count)；贪婪续写：", "snapshot \(f + 1) of \(s.views.count); greedy continuation: ") + "「\(s.greedy[f])」")
         let panels = Panels.columns(page.body, [1.4, 1], gap: theme.gap * 3)
         var items = Titled(title: words("下一个 token 的概率（虚线：语料）", "next-token probability (dashed: corpus)"),
                            content: snapshotProbabilities(s, upTo: f, theme: theme, words: words)).draw(in: panels[0], theme: theme)
@@ -96,7 +96,7 @@ extension StageFigures {
             .draw(in: panels[1], theme: theme)
         let probs = zip(s.labels, s.probabilities(v)).map { "\($0) \(Num.percent($1, digits: 2))" }.joined(separator: words("、", ", "))
         let loss = v.loss.map { words("，留出文本上的平均损失 \(Num.fixed($0, 3))", "; mean loss on held-out text \(Num.fixed($0, 3))") } ?? ""
-        let caption = words("第 \(v.step) 步：「\(s.prompt.joined())」之后 \(probs)\(loss)；贪心续写「\(s.greedy[f])」。",
+        let caption = words("第 \(v.step) 步：「\(s.prompt.joined())」之后 \(probs)\(loss)；贪婪续写「\(s.greedy[f])」。",
                             "Step \(v.step): after \"\(s.prompt.joined())\" \(probs)\(loss); greedy continuation \"\(s.greedy[f])\".")
         let alt = words("左：\(s.labels.count) 个 token 的概率直到第 \(v.step) 步；右：第 \(s.layer) 层第 \(s.head) 头在第 \(v.step) 步的注意力热图",
                         "Left: the probabilities of \(s.labels.count) tokens up to step \(v.step); right: layer \(s.layer) head \(s.head)'s attention at step \(v.step)")

@@ -35,7 +35,7 @@ extension StageFigures {
         items += Titled(title: words("h⊙e：\(C) 个乘积之和 = \(unembeddingText(best.logit))", "h⊙e: its \(C) products sum to \(unembeddingText(best.logit))"),
                         content: heat(zip(h, e).map { $0 * $1 }, bar: true)).draw(in: left[2], theme: theme)
         items += Titled(title: words("得分最高的 \(rows.count) 行：h·e = logit", "the \(rows.count) highest: h·e = logit"),
-                        content: BarChart(labels: rowLabels, values: rows.map { max(0, $0.logit) }, highlighted: 0, valueTitle: "logit",
+                        content: BarChart(labels: rowLabels, values: rows.map(\.logit), highlighted: 0, valueTitle: "logit",
                                           digits: unembeddingDigits)).draw(in: parts[1], theme: theme)
         let caption = words(
             "「\(rowLabels[0])」的嵌入行与 h 的点积最大：h·e = \(unembeddingText(best.logit)) = ‖h‖ \(unembeddingText(u.hNorm)) × ‖e‖ \(unembeddingText(best.norm)) × cos θ \(unembeddingText(best.cosine))。",

@@ -144,6 +144,10 @@ public struct Chapter2Values {
         public var lastVal: String?
         /// ln V: the loss of a model that guesses uniformly.
         public var uniform: String
+        /// The batches mixed in rows of repeated random tokens (`repeat_fraction`): `first` and `last`
+        /// are then the loss on the corpus rows alone, and `mixedShare` is the share of the other rows.
+        public var mixed = false
+        public var mixedShare = "0%"
         public init(steps: Int, first: String, last: String, lastVal: String?, uniform: String) {
             self.steps = steps; self.first = first; self.last = last; self.lastVal = lastVal; self.uniform = uniform }
     }
@@ -611,6 +615,15 @@ public struct Chapter6Values {
     public var inductionMargin = Format.fixed(HeadStatistics.inductionMargin, 2)
     public var strongestInduction = InductionRef(layer: 0, head: 0, score: "", baseline: "")
     public var inductionSetup = InductionSetup(sequences: 0, half: 0, length: 0, rows: 0, offset: 0, threshold: "")
+    /// The training config's `repeat_fraction`: the share of each batch's rows that were random
+    /// tokens repeated (the probe's kind of sequence), as a percentage; `trainedOnRepeats` when above 0.
+    public var repeatShare = "0%"
+    public var trainedOnRepeats = false
+    /// Some previous-token head sits in a lower layer than some induction head: the two-head
+    /// circuit (the earlier head marks each position with its previous token, the later one matches it).
+    public var previousFeedsInduction = false
+    /// Some head is labelled a previous-token head.
+    public var hasPreviousHead = false
     public var prompt: String
     /// The statistics are means over this many validation windows of `windowLength` tokens (`rows` pattern rows per head).
     public var windows: Int
@@ -882,6 +895,13 @@ public struct Chapter12Values {
     public var factPrompt: String
     public var factOccurrences: Int
     public var factInCorpus: Bool
+    /// The longest run of two or more tokens the "fact" continuation takes from its own prompt
+    /// (inline code), and how often it occurs in the continuation: copying from the context, as
+    /// chapter 6's induction heads do. nil when the continuation copies no such run.
+    public var factCopy: String?
+    public var factCopyCount = 0
+    /// The token limit ended the continuation inside a character (its last bytes show as �).
+    public var factCut = false
     public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation,
                 factPrompt: String = "", factOccurrences: Int = 0) {
         self.factPrompt = factPrompt; self.factOccurrences = factOccurrences; self.factInCorpus = factOccurrences > 0

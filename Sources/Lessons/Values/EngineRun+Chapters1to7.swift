@@ -18,11 +18,13 @@ extension EngineRun {
             throw UserError("\(file): before/after must hold \(V) probabilities each and prompt_ids at least one id")
         }
         // The target: the token the fine-tuning documents put right after the prompt (most often).
+        // (The documents are matched without the `<|endoftext|>` the prompt is read after.)
+        let prompt = ft.promptIDs.first == probe.eot ? Array(ft.promptIDs.dropFirst()) : ft.promptIDs
         var counts: [Int: Int] = [:]
         for doc in ft.documents {
             let ids = bundle.tokenizer.encode(doc)
-            if ids.count > ft.promptIDs.count, Array(ids.prefix(ft.promptIDs.count)) == ft.promptIDs {
-                counts[ids[ft.promptIDs.count], default: 0] += 1
+            if ids.count > prompt.count, Array(ids.prefix(prompt.count)) == prompt {
+                counts[ids[prompt.count], default: 0] += 1
             }
         }
         let before = ft.before.map(Double.init), after = ft.after.map(Double.init)
@@ -45,9 +47,11 @@ extension EngineRun {
         }
         let log = bundle.trainLog
         guard let first = log.first, let last = log.last else { throw c.fail("the model folder has no train-log.jsonl") }
-        let loss = Chapter2Values.Loss(steps: log.count, first: Format.fixed(Double(first.trainLoss)), last: Format.fixed(Double(last.trainLoss)),
+        var loss = Chapter2Values.Loss(steps: log.count, first: Format.fixed(Double(first.corpusLoss)), last: Format.fixed(Double(last.corpusLoss)),
                                        lastVal: log.last(where: { $0.valLoss != nil })?.valLoss.map { Format.fixed(Double($0)) },
                                        uniform: Format.fixed(log1p(Double(bundle.model.config.vocabSize) - 1)))
+        loss.mixed = log.contains { $0.textLoss != nil }
+        loss.mixedShare = Format.percent(training.config.repeatFraction ?? 0)
         return Chapter2Values(window: .init(text: Format.code(s.prompt), length: pairs.count, pairs: pairs), loss: loss, fineTune: sft,
                               fineTuneCommand: experimentCommands.fineTune, snapshots: try snapshots(c))
     }
@@ -255,7 +259,7 @@ extension EngineRun {
         func refs(_ kind: HeadKind, _ score: (HeadStatistic) -> Double) -> [HeadRef] {
             zip(stats, kinds).filter { $0.1 == kind }.map { HeadRef(layer: $0.0.layer, head: $0.0.head, score: Format.fixed(score($0.0))) }
         }
-        return Chapter6Values(prompt: Format.code(s.prompt), windows: windows.count, windowLength: length, rows: stats.first?.rows ?? 0,
+        var values = Chapter6Values(prompt: Format.code(s.prompt), windows: windows.count, windowLength: length, rows: stats.first?.rows ?? 0,
                               heads: heads, previousHeads: refs(.previous, \.previous), firstHeads: refs(.first, \.first),
                               selfHeads: refs(.self, \.selfWeight), diffuseHeads: refs(.diffuse, \.entropy),
                               threshold: Format.fixed(HeadStatistics.threshold, 1), diffuseThreshold: Format.fixed(HeadStatistics.diffuseThreshold, 1),
@@ -267,6 +271,13 @@ extension EngineRun {
                               inductionSetup: .init(sequences: probe.repeated.count, half: probe.half, length: probe.repeated.first?.count ?? 0,
                                                     rows: bestInduction.rows, offset: probe.half - 1,
                                                     threshold: Format.fixed(HeadStatistics.inductionThreshold, 1)))
+        let repeatFraction = training.config.repeatFraction ?? 0
+        values.repeatShare = Format.percent(repeatFraction)
+        values.trainedOnRepeats = repeatFraction > 0
+        let lowestPrevious = zip(stats, kinds).filter { $0.1 == .previous }.map(\.0.layer).min()
+        values.hasPreviousHead = lowestPrevious != nil
+        values.previousFeedsInduction = lowestPrevious.map { low in values.inductionHeads.contains { $0.layer > low } } ?? false
+        return values
     }
 
     /// Ch. 7: every strategy on one prompt.

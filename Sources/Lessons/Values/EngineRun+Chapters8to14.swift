@@ -93,10 +93,41 @@ extension EngineRun {
         }
         let T = bundle.model.config.contextLength
         let longest = training.longestValidationDocument(endOfText: probe.eot).count
-        return Chapter12Values(greedyText: text, loop: loop, contextLength: T, longPromptTokens: longest, droppedTokens: max(0, longest - T),
-                               hallucination: probe.continuation(fs, try probe.generate(fs, what: c.what)),
-                               factPrompt: Format.code(fs.prompt),
-                               factOccurrences: training.documents.reduce(0) { $0 + $1.components(separatedBy: fs.prompt).count - 1 })
+        let fact = try probe.generate(fs, what: c.what)
+        var values = Chapter12Values(greedyText: text, loop: loop, contextLength: T, longPromptTokens: longest, droppedTokens: max(0, longest - T),
+                                     hallucination: probe.continuation(fs, fact),
+                                     factPrompt: Format.code(fs.prompt),
+                                     factOccurrences: training.documents.reduce(0) { $0 + $1.components(separatedBy: fs.prompt).count - 1 })
+        let output = fact.ids.last == probe.eot ? Array(fact.ids.dropLast()) : fact.ids
+        if let copy = Self.longestCopy(in: output, from: fact.promptIDs, whole: { !bundle.tokenizer.decode($0).contains("\u{FFFD}") }) {
+            values.factCopy = Format.code(bundle.tokenizer.decode(copy.span))
+            values.factCopyCount = copy.count
+        }
+        values.factCut = bundle.tokenizer.decode(output).hasSuffix("\u{FFFD}")
+        return values
+    }
+
+    /// The longest run of at least 2 tokens of `output` that also stands in `prompt` and is `whole`
+    /// (decodes to whole characters; the earliest of equal length), and how many times it occurs in
+    /// `output` without overlapping.
+    static func longestCopy(in output: [Int], from prompt: [Int], whole: ([Int]) -> Bool = { _ in true }) -> (span: [Int], count: Int)? {
+        func occurs(_ s: ArraySlice<Int>, in a: [Int]) -> Bool {
+            a.count >= s.count && (0...(a.count - s.count)).contains { a[$0..<($0 + s.count)].elementsEqual(s) }
+        }
+        var best: ArraySlice<Int> = []
+        for i in output.indices {
+            var length = 2
+            while i + length <= output.count, occurs(output[i..<(i + length)], in: prompt) {
+                if length > best.count, whole(Array(output[i..<(i + length)])) { best = output[i..<(i + length)] }
+                length += 1
+            }
+        }
+        guard best.count >= 2 else { return nil }
+        var count = 0, i = 0
+        while i + best.count <= output.count {
+            if output[i..<(i + best.count)].elementsEqual(best) { count += 1; i += best.count } else { i += 1 }
+        }
+        return (Array(best), count)
     }
 
     /// Ch. 13: GPT-3's published 175 billion parameters against ours.

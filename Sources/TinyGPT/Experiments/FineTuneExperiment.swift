@@ -53,7 +53,8 @@ public enum FineTuneExperiment {
         let config = settings.trainConfig(model: bundle.model.config, data: data.path)
         do { try config.validate() } catch { throw UserError("fine-tuning: \(error.message)") }
         if settings.maxTokens < 1 { throw UserError("fine-tuning max tokens \(settings.maxTokens) is out of range: allowed ≥ 1") }
-        let ids = try bundle.promptIDs(settings.prompt, reserve: 1)
+        // Read as the start of a document, as training saw every document and chapter 4 reads it.
+        let ids = [bundle.tokenizer.endOfTextID] + (try bundle.promptIDs(settings.prompt, reserve: 2))
         let documents = try Corpus.load(directory: data)
         let tokenizer = bundle.tokenizer
         let stream = [tokenizer.endOfTextID] + tokenizer.encode(documents: documents)

@@ -58,6 +58,7 @@ public enum ScalingExperiment {
         config.steps = settings.steps
         config.warmupSteps = min(config.warmupSteps, settings.steps - 1)
         config.snapshotSteps = nil   // the sizes keep no snapshots (and --steps may end before them)
+        config.repeatFraction = nil  // the sizes learn the corpus alone: the law is about text, not copying
         try config.validate()
         let data = try Trainer.prepare(config: config, configDirectory: configDirectory)
         var shapes: [GPTConfig] = []

@@ -51,6 +51,19 @@ public final class TrainingWorkspace {
     public var gradients: [Float] { grads.array }
 }
 
+extension TrainingWorkspace {
+    /// The mean next-token loss of the last forward pass over the batch's first `rows` rows, summed
+    /// in the order `GPT.forward` sums (all rows: the same Float it returned).
+    public func meanLoss(rows: Int) -> Float {
+        let n = rows * layout.T
+        precondition(rows >= 1 && rows <= layout.B, "rows out of range")
+        let losses = acts[layout.losses]
+        var sum: Float = 0
+        for i in 0..<n { sum += losses[i] }
+        return sum / Float(n)
+    }
+}
+
 extension GPT {
     /// Forward pass over the workspace's batch; returns the mean next-token cross-entropy.
     @discardableResult

@@ -69,7 +69,9 @@ public struct Tokenizer: Sendable, Equatable {
     /// The id of `<|endoftext|>` (always 0).
     ///
     ///     tok.encode("a<|endoftext|>b")  // [98, 0, 99]
-    public var endOfTextID: Int { 0 }
+    public var endOfTextID: Int { Self.endOfTextID }
+    /// `<|endoftext|>` is id 0 in every tokenizer this program trains or reads.
+    public static let endOfTextID = 0
 
     static func pairKey(_ left: Int, _ right: Int) -> UInt64 {
         UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))

@@ -29,13 +29,18 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     /// Steps after which a copy of the weights is kept in `snapshots/` beside the model (0: the
     /// initialisation), so the lessons can show the model while it learns. Absent: none.
     public var snapshotSteps: [Int]?
+    /// Share of each batch's rows (rounded) that are not corpus text but a fresh random sequence
+    /// repeated: `<|endoftext|>`, then n distinct random tokens, then the same n again and again to
+    /// the window's end (n drawn per row). Nothing in such a row is predictable except by copying
+    /// from earlier in the row, which is what makes induction heads form in a small model. Absent: 0.
+    public var repeatFraction: Double?
 
     enum CodingKeys: String, CodingKey {
         case model, corpus, steps, seed
         case batchSize = "batch_size", learningRate = "learning_rate", minLearningRate = "min_learning_rate"
         case warmupSteps = "warmup_steps", weightDecay = "weight_decay", beta1, beta2
         case gradClip = "grad_clip", valFraction = "val_fraction", evalInterval = "eval_interval"
-        case evalBatches = "eval_batches", snapshotSteps = "snapshot_steps"
+        case evalBatches = "eval_batches", snapshotSteps = "snapshot_steps", repeatFraction = "repeat_fraction"
     }
 
     /// Reads and validates a config file; errors name the file and the key.
@@ -65,6 +70,9 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try need(valFraction > 0 && valFraction < 0.5, "val_fraction \(valFraction) is out of range: allowed 0 < f < 0.5")
         try need(evalInterval >= 1, "eval_interval \(evalInterval) is out of range: allowed ≥ 1")
         try need(evalBatches >= 1 && evalBatches <= 1000, "eval_batches \(evalBatches) is out of range: allowed 1...1000")
+        if let r = repeatFraction {
+            try need(r >= 0 && r < 1, "repeat_fraction \(r) is out of range: allowed 0 ≤ f < 1")
+        }
         if let snaps = snapshotSteps {
             try need(snaps.count <= 32 && zip(snaps, snaps.dropFirst()).allSatisfy { $0 < $1 } && snaps.allSatisfy { $0 >= 0 && $0 < steps },
                      "snapshot_steps \(snaps) is not valid: allowed at most 32 increasing steps in 0..<steps (\(steps)); the last step is the model itself")

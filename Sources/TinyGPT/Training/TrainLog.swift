@@ -10,8 +10,16 @@ public struct TrainLogEntry: Equatable, Sendable {
     /// Global gradient norm before clipping.
     public var gradNorm: Float
     public var clipped: Bool
+    /// When the batch mixed in `repeat_fraction` rows of repeated random tokens: the mean loss over
+    /// its corpus rows alone (`trainLoss` is over every row, what the optimizer minimised). Else nil.
+    public var textLoss: Float?
 
-    public init(step: Int, trainLoss: Float, valLoss: Float?, learningRate: Float, gradNorm: Float, clipped: Bool) {
+    /// The loss on corpus text: `textLoss` when the batch mixed in repeated rows, else `trainLoss`.
+    /// What the loss curve, chapter 2 and the model card report as the training loss.
+    public var corpusLoss: Float { textLoss ?? trainLoss }
+
+    public init(step: Int, trainLoss: Float, valLoss: Float?, learningRate: Float, gradNorm: Float, clipped: Bool, textLoss: Float? = nil) {
+        self.textLoss = textLoss
         self.step = step
         self.trainLoss = trainLoss
         self.valLoss = valLoss
@@ -21,9 +29,10 @@ public struct TrainLogEntry: Equatable, Sendable {
     }
 
     /// `{"step":1,"train_loss":6.93,"val_loss":6.9,"lr":3e-05,"grad_norm":1.2,"clipped":true}`
-    /// (val_loss only where measured; floats as their shortest round-trip text).
+    /// (val_loss only where measured, text_loss only for mixed batches; floats as their shortest round-trip text).
     public var jsonLine: String {
         var s = "{\"step\":\(step),\"train_loss\":\(trainLoss)"
+        if let textLoss { s += ",\"text_loss\":\(textLoss)" }
         if let valLoss { s += ",\"val_loss\":\(valLoss)" }
         s += ",\"lr\":\(learningRate),\"grad_norm\":\(gradNorm),\"clipped\":\(clipped)}"
         return s
@@ -49,7 +58,8 @@ public enum TrainLog {
                 throw UserError("\(url.path): line \(i + 1) is not a training-log entry (step, train_loss, lr, grad_norm, clipped)")
             }
             entries.append(TrainLogEntry(step: step, trainLoss: loss, valLoss: (obj["val_loss"] as? NSNumber)?.floatValue,
-                                         learningRate: lr, gradNorm: norm, clipped: clipped))
+                                         learningRate: lr, gradNorm: norm, clipped: clipped,
+                                         textLoss: (obj["text_loss"] as? NSNumber)?.floatValue))
         }
         return entries
     }

@@ -47,6 +47,22 @@ public struct TrainingData: Sendable {
     }
 }
 
+/// The synthetic rows `repeat_fraction` mixes into training batches.
+public enum RepeatedSequence {
+    /// `<|endoftext|>`, then n distinct tokens drawn from `pool` (n uniform in 4...(length − 1) / 2),
+    /// repeated until the row holds `length` tokens.
+    public static func row(length: Int, pool: [Int], rng: inout SplitMix64) -> [Int] {
+        let most = min((length - 1) / 2, pool.count)
+        let n = most <= 4 ? most : 4 + rng.nextInt(below: most - 3)
+        var tokens = pool
+        for i in 0..<n { tokens.swapAt(i, i + rng.nextInt(below: tokens.count - i)) }
+        var row = [Tokenizer.endOfTextID]
+        row.reserveCapacity(length)
+        while row.count < length { row.append(tokens[(row.count - 1) % n]) }
+        return row
+    }
+}
+
 /// Trains the tokenizer and then the model on a corpus: next-token cross-entropy, AdamW, global-norm
 /// clipping, warm-up + cosine schedule, seeded initialisation and batches, a held-out set of
 /// documents for the validation loss. Same config and seed → same checkpoint bytes.
@@ -159,18 +175,29 @@ public enum Trainer {
         log.reserveCapacity(config.steps)
         let start = Date()
         var offsets = [Int](repeating: 0, count: B)
+        let repeatRows = min(B, Int((Double(B) * (config.repeatFraction ?? 0)).rounded()))
+        var repeatRNG = SplitMix64(seed: config.seed &+ 3)
+        let pool = (0..<model.config.vocabSize).filter { $0 != Tokenizer.endOfTextID }
         stepped(0)
         for step in 0..<config.steps {
             for b in 0..<B { offsets[b] = batchRNG.nextInt(below: trainStream.count - T - 1) }
             fill(trainStream, offsets)
+            if repeatRows > 0 {
+                for b in (B - repeatRows)..<B {
+                    let row = RepeatedSequence.row(length: T + 1, pool: pool, rng: &repeatRNG)
+                    for t in 0..<T { inputs[b * T + t] = row[t]; targets[b * T + t] = row[t + 1] }
+                }
+                ws.load(inputs: inputs, targets: targets)
+            }
             let loss = model.forward(ws)
+            let textLoss: Float? = repeatRows > 0 && repeatRows < B ? ws.meanLoss(rows: B - repeatRows) : nil
             model.backward(ws)
             let lr = schedule.rate(at: step)
             let (norm, clipped) = optimizer.update(model, ws, lr: lr, clip: config.gradClip)
             let last = step == config.steps - 1
             let measure = (step + 1) % config.evalInterval == 0 || last || step == 0
             let val: Float? = measure ? valStream.map(validationLoss) : nil
-            log.append(TrainLogEntry(step: step + 1, trainLoss: loss, valLoss: val, learningRate: lr, gradNorm: norm, clipped: clipped))
+            log.append(TrainLogEntry(step: step + 1, trainLoss: loss, valLoss: val, learningRate: lr, gradNorm: norm, clipped: clipped, textLoss: textLoss))
             let elapsed = Date().timeIntervalSince(start)
             progress(TrainProgress(step: step + 1, steps: config.steps, loss: loss, valLoss: val, learningRate: lr,
                                    tokensPerSecond: Double((step + 1) * B * T) / max(elapsed, 1e-9), elapsed: elapsed))
@@ -179,12 +206,13 @@ public enum Trainer {
         return log
     }
 
-    /// The model card's two numbers from a log: the mean training loss over the last
-    /// `evalInterval` steps and the last measured validation loss (NaN when none was measured).
+    /// The model card's two numbers from a log: the mean training loss on corpus text
+    /// (`corpusLoss`) over the last `evalInterval` steps and the last measured validation loss
+    /// (NaN when none was measured).
     public static func finalLosses(_ log: [TrainLogEntry], evalInterval: Int) -> (train: Float, validation: Float) {
         let lastVal = log.last(where: { $0.valLoss != nil })?.valLoss ?? .nan
         let tail = log.suffix(max(1, evalInterval))
-        return (tail.map(\.trainLoss).reduce(0, +) / Float(max(1, tail.count)), lastVal)
+        return (tail.map(\.corpusLoss).reduce(0, +) / Float(max(1, tail.count)), lastVal)
     }
 
     /// Creates the output folder and proves it writable before minutes of training.

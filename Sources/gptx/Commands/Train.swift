@@ -39,7 +39,7 @@ struct Train: ParsableCommand {
         print("""
         trained \(summary.parameters) parameters for \(summary.steps) steps in \(String(format: "%.1f", summary.seconds)) s \
         on \(summary.documents) documents (\(summary.corpusBytes) bytes, \(summary.trainTokens) train / \(summary.valTokens) val tokens)
-        final train loss \(String(format: "%.4f", summary.finalTrainLoss)) (mean of the last eval interval), val loss \(String(format: "%.4f", summary.finalValLoss))
+        final train loss \(String(format: "%.4f", summary.finalTrainLoss)) (on corpus text, mean of the last eval interval), val loss \(String(format: "%.4f", summary.finalValLoss))
         wrote \(out)/model.safetensors, tokenizer.json, train-log.jsonl, train-config.json
         """)
     }
