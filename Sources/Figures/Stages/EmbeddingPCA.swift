@@ -11,8 +11,8 @@ extension StageFigures {
         let scatter = LabeledScatter(points: points, xTitle: words("主成分 1（\(Num.percent(explained[0])) 方差）", "PC 1 (\(Num.percent(explained[0])) of variance)"),
                                      yTitle: words("主成分 2（\(Num.percent(explained[1])) 方差）", "PC 2 (\(Num.percent(explained[1])) of variance)"))
         let page = Page(theme: theme, title: words("词嵌入的二维投影（PCA）", "Token embeddings in 2-D (PCA)"),
-                        subtitle: words("W_E 的 \(count) 行（先是学到的词，再是单字）投影到前两个主成分" + (promptCount > 0 ? "；提示里的 \(promptCount) 个 token 另色标出" : ""),
-                                        "\(count) rows of W_E (learned words first, then single characters) on their first two principal components" + (promptCount > 0 ? "; the prompt's \(promptCount) tokens in colour" : "")))
+                        subtitle: words("W_E 的 \(count) 行（先是学到的词，再是单字）投影到前两个主成分（合计解释 \(Num.percent(explained[0] + explained[1])) 的方差）" + (promptCount > 0 ? "；提示里的 \(promptCount) 个 token 另色标出" : ""),
+                                        "\(count) rows of W_E (learned words first, then single characters) on their first two principal components (together \(Num.percent(explained[0] + explained[1])) of the variance)" + (promptCount > 0 ? "; the prompt's \(promptCount) tokens in colour" : "")))
         let caption = words(
             "前两个主成分解释了 \(Num.percent(explained[0] + explained[1])) 的方差；相近的点是模型学得相似的 token。",
             "The first two components explain \(Num.percent(explained[0] + explained[1])) of the variance; nearby points are tokens the model learned to treat alike.")

@@ -19,7 +19,7 @@ extension StageFigures {
         var items: [Primitive] = []
         for (i, (title, probs)) in [(words("微调前", "before"), r.before), (words("微调后", "after"), r.after)].enumerated() {
             let chart = BarChart(labels: names, values: ids.map { Double(probs[$0]) }, highlighted: g,
-                                 valueTitle: words("概率", "probability"))
+                                 valueTitle: words("概率", "probability"), digits: 3)
             items += Titled(title: title, content: chart).draw(in: panels[i], theme: theme)
         }
         let caption = words(

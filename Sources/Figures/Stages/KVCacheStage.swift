@@ -33,8 +33,8 @@ extension StageFigures {
         let rowLabels = run.steps.map { words("第 \($0.step) 步", "step \($0.step)") }
         let ratio = Double(run.uncachedTotal) / Double(max(1, run.cachedTotal))
         let page = Page(theme: theme, title: words("键值缓存（KV cache）", "The key/value cache"),
-                        subtitle: words("每一步只为新 token 算一行 K、V，其余从缓存读出；\(S) 步共 \(millions(run.cachedTotal)) 次乘加，不用缓存要 \(millions(run.uncachedTotal))",
-                                        "each step computes K and V for the new token only and reads the rest from the cache; \(S) steps take \(millions(run.cachedTotal)) multiply-adds, \(millions(run.uncachedTotal)) without the cache"))
+                        subtitle: words("每一步只为新 token 算一行 K、V，其余从缓存读出；\(S) 步共 \(Num.grouped(run.cachedTotal)) 次乘加，不用缓存要 \(Num.grouped(run.uncachedTotal))（\(Num.fixed(ratio, 1)) 倍）",
+                                        "each step computes K and V for the new token only and reads the rest from the cache; \(S) steps take \(Num.grouped(run.cachedTotal)) multiply-adds, \(Num.grouped(run.uncachedTotal)) without the cache (\(Num.fixed(ratio, 1))×)"))
         let parts = Panels.columns(page.body, [3, 2], gap: theme.gap * 2)
         let heat = Heatmap(values: grid, rowLabels: rowLabels, columnLabels: run.tokens, coloring: .sequential(range: 0...1),
                            columnTitle: words("缓存中的 K、V 行（按位置）", "K and V rows in the cache (by position)"), showColorBar: false,

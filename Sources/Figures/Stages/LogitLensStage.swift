@@ -23,7 +23,8 @@ extension StageFigures {
         let right = Heatmap(values: last.map { $0.map(\.probability) }, rowLabels: depthLabels, columnLabels: (1...max(1, k)).map(String.init),
                             coloring: unit, columnTitle: words("名次", "rank"), colorBarTitle: words("概率", "probability"),
                             cellLabels: last.map { $0.map(\.label) }, highlightedRows: [settled])
-        items += Titled(title: words("最后一个位置「\(tokens[T - 1])」之后的前 \(k) 名", "after the last position \"\(tokens[T - 1])\": top \(k)"),
+        items += Titled(title: words("最后一个位置「\(tokens[T - 1])」之后的前 \(k) 名；最终「\(final.label)」\(Num.percent(final.probability))",
+                                     "after the last position \"\(tokens[T - 1])\": top \(k); finally \"\(final.label)\" \(Num.percent(final.probability))"),
                         content: right).draw(in: parts[1], theme: theme)
         let settledText = settled == 0
             ? words("从嵌入开始就已经是它", "already so straight from the embedding")

@@ -22,14 +22,15 @@ extension StageFigures {
                                    : words("训练损失（\(smoothing) 步滑动平均）", "training loss (\(smoothing)-step moving average)"), x: steps, y: smooth),
             LineSeries(name: words("验证损失", "validation loss"), x: val.map { Double($0.step) }, y: val.map { Double($0.valLoss!) }),
         ], xTitle: words("训练步", "training step"), yTitle: words("交叉熵（nats）", "cross-entropy (nats)"),
-           thresholds: [.init(value: uniform, label: words("均匀猜测 ln \(vocabSize) = \(Num.fixed(uniform))", "uniform guess ln \(vocabSize) = \(Num.fixed(uniform))"))])
-        let first = Double(log.first!.corpusLoss), last = smooth.last!, lastVal = val.last.map { Double($0.valLoss!) }
+           thresholds: [.init(value: uniform, label: words("均匀猜测 ln \(vocabSize) = \(Num.fixed(uniform, 3))", "uniform guess ln \(vocabSize) = \(Num.fixed(uniform, 3))"))])
+        // The first and last step's own losses (the lesson prints the same); the line is smoothed.
+        let first = Double(log.first!.corpusLoss), last = Double(log.last!.corpusLoss), lastVal = val.last.map { Double($0.valLoss!) }
         let page = Page(theme: theme, title: words("训练曲线：损失", "Training curve: loss"),
-                        subtitle: words("\(log.count) 步；\(mixed ? "语料行上的" : "")训练损失 \(Num.fixed(first)) → \(Num.fixed(last))" + (lastVal.map { "，验证损失 \(Num.fixed($0, 3))" } ?? ""),
-                                        "\(log.count) steps; training loss\(mixed ? " on the corpus rows" : "") \(Num.fixed(first)) → \(Num.fixed(last))" + (lastVal.map { ", validation loss \(Num.fixed($0, 3))" } ?? "")))
+                        subtitle: words("\(log.count) 步；\(mixed ? "语料行上的" : "")训练损失 \(Num.fixed(first, 3)) → \(Num.fixed(last, 3))（第一步与最后一步）" + (lastVal.map { "，验证损失 \(Num.fixed($0, 3))" } ?? ""),
+                                        "\(log.count) steps; training loss\(mixed ? " on the corpus rows" : "") \(Num.fixed(first, 3)) → \(Num.fixed(last, 3)) (first and last step)" + (lastVal.map { ", validation loss \(Num.fixed($0, 3))" } ?? "")))
         let caption = words(
-            (mixed ? "语料行上的" : "") + "训练损失从 \(Num.fixed(first)) 降到 \(Num.fixed(last))（\(log.count) 步）" + (lastVal.map { "，最后的验证损失是 \(Num.fixed($0, 3))" } ?? "") + "；均匀猜测的损失是 \(Num.fixed(uniform))。",
-            (mixed ? "On the corpus rows, training loss falls from" : "Training loss falls from") + " \(Num.fixed(first)) to \(Num.fixed(last)) over \(log.count) steps" + (lastVal.map { "; the final validation loss is \(Num.fixed($0, 3))" } ?? "") + "; guessing uniformly would cost \(Num.fixed(uniform)).")
+            (mixed ? "语料行上的" : "") + "训练损失从 \(Num.fixed(first, 3)) 降到 \(Num.fixed(last, 3))（\(log.count) 步）" + (lastVal.map { "，最后的验证损失是 \(Num.fixed($0, 3))" } ?? "") + "；均匀猜测的损失是 \(Num.fixed(uniform))。",
+            (mixed ? "On the corpus rows, training loss falls from" : "Training loss falls from") + " \(Num.fixed(first, 3)) to \(Num.fixed(last, 3)) over \(log.count) steps" + (lastVal.map { "; the final validation loss is \(Num.fixed($0, 3))" } ?? "") + "; guessing uniformly would cost \(Num.fixed(uniform)).")
         let alt = words("折线图：训练损失和验证损失随训练步下降", "Line chart: training and validation loss falling with the training step")
         return StageFigure(.lossCurve, page: page, caption: caption, alt: alt, items: chart.draw(in: page.body, theme: theme))
     }

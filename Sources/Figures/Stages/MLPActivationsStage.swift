@@ -46,7 +46,8 @@ extension StageFigures {
         let cardsH = titleH + theme.tickSize * 1.55 * Double(2 + (d.neurons.map(\.top.count).max() ?? 0)) + 2
         let heatH = min(body.height - cardsH - gap, titleH + neuronGridHeight(T, available: body.height - cardsH - gap - titleH, theme: theme))
         let heat = Drawn { frame, theme in neuronGrid(d, frame: frame, theme: theme, words: words) }
-        var items = Titled(title: words("GELU 激活：\(T) 个 token × \(H) 个神经元", "GELU activations: \(T) tokens × \(H) neurons"), content: heat)
+        let share = Num.percent(d.positiveShare)
+        var items = Titled(title: words("GELU 激活：\(T) 个 token × \(H) 个神经元，\(share) 大于 0", "GELU activations: \(T) tokens × \(H) neurons, \(share) above 0"), content: heat)
             .draw(in: Rect(x: body.minX, y: body.minY, width: body.width, height: heatH), theme: theme)
         let columns = Panels.columns(Rect(x: body.minX, y: body.minY + heatH + gap, width: body.width, height: cardsH), count: max(k, 1), gap: gap)
         let barTop = d.neurons.flatMap { $0.top.map(\.activation) }.max() ?? 1
@@ -55,7 +56,6 @@ extension StageFigures {
             items += Titled(title: words("神经元 \(n.index)", "neuron \(n.index)"), content: card, color: theme.highlight)
                 .draw(in: columns[i], theme: theme)
         }
-        let share = Num.percent(d.positiveShare)
         let first = d.neurons[0], best = first.top[0]
         let caption = words(
             "第 \(d.layer) 块的 MLP 把 \(T) 个位置各自从 \(C) 维放宽到 \(H) 维（4 倍）并经过 GELU：\(T * H) 个激活中 \(share) 大于 0，其余被压到 0 附近（最小 \(Num.fixed(d.minimum, 3))）。在提示上最强的是神经元 \(first.index)（「\(first.promptToken)」处 \(Num.fixed(first.promptPeak))）；在 \(Num.grouped(d.tokensScanned)) 个训练 token 中，它对「\(best.token)」最强（\(Num.fixed(best.activation))）。",
