@@ -81,4 +81,21 @@ import Figures
         #expect(checked > 30, "only \(checked) numbers checked")
         #expect(problems.isEmpty, "\(problems.count) caption numbers not in their figures:\n\(problems.joined(separator: "\n"))")
     }
+
+    /// Figures are numbered in the order a lesson shows them: 1, 2, 3 … down every page, in both
+    /// languages (chapter 6 lists its induction figure before the concatenation one in lessons.json).
+    @Test func figuresAreNumberedInTheOrderTheyAppear() throws {
+        #expect(LessonBuilder.appearanceNumbers(of: ["b", "a", "z"], in: "a … b") == [2, 1, 3])
+        let label = try NSRegularExpression(pattern: #"\*\*(?:Figure|图) ([0-9]+)\.([0-9]+)\*\*"#)
+        for language in [Language.zh, .en] {
+            for chapter in 1...14 {
+                let text = Real.lesson(chapter, language)
+                let found = label.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { m in
+                    (Int(text[Range(m.range(at: 1), in: text)!])!, Int(text[Range(m.range(at: 2), in: text)!])!)
+                }
+                #expect(found.allSatisfy { $0.0 == chapter }, "chapter \(chapter) \(language): \(found)")
+                #expect(found.map(\.1) == (0..<found.count).map { $0 + 1 }, "chapter \(chapter) \(language): figures numbered \(found.map(\.1))")
+            }
+        }
+    }
 }

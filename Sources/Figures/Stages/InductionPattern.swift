@@ -15,7 +15,10 @@ extension StageFigures {
         let page = Page(theme: theme, title: words("两种可测的头：看前一个 token、看上次出现之后", "Two measurable habits: the previous token, the token after the last occurrence"),
                         subtitle: words("随机 token 序列：<|endoftext|> 之后 \(n) 个随机 token，再把它们重复一遍（行查询、列键，0…1）",
                                         "random tokens: <|endoftext|>, then \(n) random tokens, then the same \(n) again (rows queries, columns keys, 0…1)"))
-        let parts = Panels.columns(page.body, count: 3, gap: theme.gap * 2)
+        // The third panel also holds the colour bar: a little wider, so its grid matches the other two.
+        // Each panel only as tall as its square grid and heading need (the page is cropped below).
+        let height = min(page.body.height, Panels.columns(page.body, count: 3, gap: theme.gap * 2)[0].width + theme.labelSize * 2.5)
+        let parts = Panels.columns(Rect(x: page.body.minX, y: page.body.minY, width: page.body.width, height: height), [1, 1, 1.22], gap: theme.gap * 2)
         let unit = Heatmap.Coloring.sequential(range: 0...1)
         func panel(_ values: [[Double]], _ title: String, _ bar: Bool) -> Titled {
             Titled(title: title, content: Heatmap(values: values, coloring: unit, colorBarTitle: bar ? words("权重", "weight") : nil,
@@ -42,7 +45,7 @@ extension StageFigures {
             : words("第二、三张都没有离对角线 \(n - 1) 格的亮线", "neither the second nor the third has a line \(n - 1) cells left of the diagonal")
         let alt = words("三张 \(T)×\(T) 的注意力热图：\(prevLine)；\(inductionLine)",
                         "Three \(T)×\(T) attention heatmaps: \(prevLine); \(inductionLine)")
-        return StageFigure(.inductionPattern, page: page, caption: caption, alt: alt, items: items)
+        return StageFigure(.inductionPattern, page: page, caption: caption, alt: alt, items: items, fitted: true)
     }
 }
 

@@ -170,6 +170,16 @@ public struct LessonBuilder {
         return jobs
     }
 
+    /// 1-based numbers for `needles` by where each first occurs in `text` (absent ones last, in
+    /// their own order): `["b", "a"]` in "a … b" → [2, 1].
+    static func appearanceNumbers(of needles: [String], in text: String) -> [Int] {
+        let positions = needles.map { text.range(of: $0)?.lowerBound ?? text.endIndex }
+        let order = needles.indices.sorted { (positions[$0], $0) < (positions[$1], $1) }
+        var numbers = [Int](repeating: 0, count: needles.count)
+        for (rank, i) in order.enumerated() { numbers[i] = rank + 1 }
+        return numbers
+    }
+
     /// Writes one language's figures, lessons and README from its jobs and their drawn figures.
     func finishLanguage(_ language: Language, jobs: [ChapterJob], drawn: [[RenderedFigure]], languages: [Language], config: LessonConfig,
                         templates: TemplateSet, stage: StagedOutput) throws(UserError) -> [Int: [Binding]] {
@@ -177,16 +187,25 @@ public struct LessonBuilder {
         var bindings: [Int: [Binding]] = [:]
         for (job, figures) in zip(jobs, drawn) {
             let chapter = job.chapter
-            var context = job.context
-            var fig: [String: Any] = [:]
-            for (n, (spec, drawn)) in zip(job.specs, figures).enumerated() {
+            for (spec, drawn) in zip(job.specs, figures) {
                 try stage.write(drawn.png, to: "\(lang)/figures/\(spec.fileStem).png")
                 try stage.write(drawn.svg, to: "\(lang)/figures/\(spec.fileStem).svg")
-                fig[spec.id] = Markdown.figure(file: "figures/\(spec.fileStem)", number: "\(chapter.number).\(n + 1)",
-                                               caption: drawn.caption, alt: drawn.alt, language: language)
             }
-            context["fig"] = fig
-            let rendered = try templates.renderRecording(chapter.baseName, context: context, what: job.what)
+            func render(numbers: [Int]) throws(UserError) -> (text: String, bound: [Binding]) {
+                var context = job.context
+                var fig: [String: Any] = [:]
+                for (i, (spec, drawn)) in zip(job.specs, figures).enumerated() {
+                    fig[spec.id] = Markdown.figure(file: "figures/\(spec.fileStem)", number: "\(chapter.number).\(numbers[i])",
+                                                   caption: drawn.caption, alt: drawn.alt, language: language)
+                }
+                context["fig"] = fig
+                return try templates.renderRecording(chapter.baseName, context: context, what: job.what)
+            }
+            // Figures are numbered in the order the lesson shows them, not the order lessons.json lists them.
+            let listed = job.specs.indices.map { $0 + 1 }
+            var rendered = try render(numbers: listed)
+            let shown = Self.appearanceNumbers(of: job.specs.map { "figures/\($0.fileStem).png" }, in: rendered.text)
+            if shown != listed { rendered = try render(numbers: shown) }
             let text = rendered.text
             bindings[chapter.number] = Self.merge(job.bound, rendered.bound)
             for figure in chapter.figures where job.specs.contains(where: { $0.id == figure.id }) && !text.contains("figures/" + String(format: "%02d-", chapter.number) + kebab(figure.id) + ".png") {
