@@ -207,4 +207,18 @@ import Figures
             #expect(text.contains(code) && text.contains(String(v.factCopyCount)))
         }
     }
+
+    /// Chapter 2's snapshot head is carried into chapter 6: when it is the previous-token head,
+    /// the two chapters print the same measured weight, and its last panel looks one token back.
+    @Test func chapter2SnapshotHeadIsChapter6sPreviousTokenHead() throws {
+        let snap = Self.values.ch2.snapshots
+        let printed = try #require(snap.previousHead, "the shipped model's snapshot head is not its previous-token head")
+        #expect(Real.printed("ch2.snapshots.previousHead", 2) == printed)
+        let measured = try #require(Self.values.ch6.previousHeads.first { $0.layer == snap.layer && $0.head == snap.head })
+        #expect(measured.score == printed)
+        let ids = [Real.bundle.tokenizer.endOfTextID] + Real.bundle.tokenizer.encode(try #require(Self.config.chapter(2)).scenario("snapshots").prompt)
+        let pattern = layer0Pattern(ids, head: snap.head)
+        #expect(snap.layer == 0)
+        for q in 1..<ids.count { #expect(pattern[q].indices.max { pattern[q][$0] < pattern[q][$1] } == q - 1, "row \(q): \(pattern[q])") }
+    }
 }

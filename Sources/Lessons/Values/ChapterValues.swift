@@ -215,6 +215,9 @@ public struct Chapter2Values {
         public var head: Int
         /// At step 0, the largest distance of any attention weight of that head from an even split of its row.
         public var initialSpread: String
+        /// When chapter 6's rule labels the drawn head a previous-token head: its mean weight on the
+        /// previous token over chapter 6's held-out windows (the same measurement). Else nil.
+        public var previousHead: String?
         public init(prompt: String, split: [Split], occurrences: Int, rows: [Snapshot], closest: Snapshot, lossFell: Bool,
                     layer: Int, head: Int, initialSpread: String, inCorpus: Bool = true) {
             self.inCorpus = inCorpus

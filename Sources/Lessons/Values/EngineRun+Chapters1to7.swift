@@ -86,11 +86,31 @@ extension EngineRun {
         let lossFell = (views.last!.loss ?? 0) < (views[closest].loss ?? 0)
         let initial = views.first!.pattern
         let spread = initial.enumerated().map { q, row in row.prefix(q + 1).map { abs($0 - 1 / Double(q + 1)) }.max() ?? 0 }.max() ?? 0
-        return Chapter2Values.Snapshots(prompt: Format.code(s.prompt),
+        var snapshots = Chapter2Values.Snapshots(prompt: Format.code(s.prompt),
                                         split: candidates.ids.enumerated().map { i, id in
                                             .init(token: probe.show(id), share: shares.map { Format.percent($0[i]) } ?? "—") },
                                         occurrences: candidates.occurrences, rows: rows.map(\.0), closest: rows[closest].0, lossFell: lossFell,
                                         layer: layer, head: head, initialSpread: Format.fixed(spread), inCorpus: shares != nil)
+        let stats = HeadStatistics.measure(model: bundle.model, windows: headWindows)
+        // The sentence needs both: the drawn head is chapter 6's previous-token head, and in the last
+        // panel every row after the first puts its largest weight on the token just before it.
+        let final = views.last!.pattern
+        func strongestKey(_ q: Int) -> Int {
+            let row: [Double] = Array(final[q].prefix(q + 1))
+            var best = 0
+            for k in row.indices where row[k] > row[best] { best = k }
+            return best
+        }
+        let lastPanelLooksBack = final.count > 1 && (1..<final.count).allSatisfy { strongestKey($0) == $0 - 1 }
+        if lastPanelLooksBack, let drawn = zip(stats, HeadStatistics.classifyHeads(stats)).first(where: { $0.0.layer == layer && $0.0.head == head }), drawn.1 == .previous {
+            snapshots.previousHead = Format.fixed(drawn.0.previous)
+        }
+        return snapshots
+    }
+
+    /// Chapter 6's held-out windows for the head statistics (chapter 2 quotes the same measurement).
+    var headWindows: [[Int]] {
+        training.validationWindows(count: Self.statWindows.count, length: min(Self.statWindows.length, bundle.model.config.contextLength))
     }
 
     /// Ch. 3: embedding rows, the positional scheme, a RoPE angle, one block's vector sizes.
@@ -236,7 +256,7 @@ extension EngineRun {
         let s = try c.scenario("prompt")
         _ = try probe.ids(s, what: c.what)
         let length = min(Self.statWindows.length, bundle.model.config.contextLength)
-        let windows = training.validationWindows(count: Self.statWindows.count, length: length)
+        let windows = headWindows
         guard !windows.isEmpty else { throw c.fail("the validation text is too short for \(Self.statWindows.count) windows of \(length) tokens") }
         let stats = HeadStatistics.measure(model: bundle.model, windows: windows)
         let kinds = HeadStatistics.classifyHeads(stats)
