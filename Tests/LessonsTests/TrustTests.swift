@@ -204,7 +204,8 @@ import Figures
         #expect(v.factCut == continuation.hasSuffix("\u{FFFD}"))
         for language in [Language.zh, .en] {
             let text = Real.lesson(12, language)
-            #expect(text.contains(code) && text.contains(String(v.factCopyCount)))
+            let count = v.factCopyOnce ? (language == .en ? "once" : "一次") : String(v.factCopyCount)
+            #expect(text.contains(code) && text.contains(count))
         }
     }
 

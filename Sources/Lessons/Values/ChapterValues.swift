@@ -903,6 +903,8 @@ public struct Chapter12Values {
     /// chapter 6's induction heads do. nil when the continuation copies no such run.
     public var factCopy: String?
     public var factCopyCount = 0
+    /// The copied run occurs exactly once (for "once" instead of "1 times").
+    public var factCopyOnce = false
     /// The token limit ended the continuation inside a character (its last bytes show as �).
     public var factCut = false
     public init(greedyText: Continuation, loop: Loop?, contextLength: Int, longPromptTokens: Int, droppedTokens: Int, hallucination: Continuation,

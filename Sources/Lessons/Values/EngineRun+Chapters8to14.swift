@@ -102,6 +102,7 @@ extension EngineRun {
         if let copy = Self.longestCopy(in: output, from: fact.promptIDs, whole: { !bundle.tokenizer.decode($0).contains("\u{FFFD}") }) {
             values.factCopy = Format.code(bundle.tokenizer.decode(copy.span))
             values.factCopyCount = copy.count
+            values.factCopyOnce = copy.count == 1
         }
         values.factCut = bundle.tokenizer.decode(output).hasSuffix("\u{FFFD}")
         return values

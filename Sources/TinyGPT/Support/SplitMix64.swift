@@ -39,4 +39,13 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     public mutating func nextInt(below n: Int) -> Int {
         Int(next(upperBound: UInt64(n)))
     }
+
+    /// `n` distinct elements of `pool`, a uniform draw without replacement (a partial Fisher–Yates
+    /// shuffle of a copy: the first n swaps). The induction probe and the repeated training rows use it.
+    public mutating func distinct<T>(_ n: Int, from pool: [T]) -> [T] {
+        precondition(n <= pool.count, "cannot draw \(n) distinct elements from \(pool.count)")
+        var shuffled = pool
+        for i in 0..<n { shuffled.swapAt(i, i + nextInt(below: shuffled.count - i)) }
+        return Array(shuffled.prefix(n))
+    }
 }

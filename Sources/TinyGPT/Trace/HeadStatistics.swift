@@ -133,10 +133,8 @@ public struct InductionProbe: Sendable, Equatable {
         var rng = SplitMix64(seed: seed)
         var repeated: [[Int]] = [], fresh: [[Int]] = []
         for _ in 0..<count {
-            var shuffled = distinct
-            // Partial Fisher–Yates: the first 2n are a uniform draw without replacement.
-            for i in 0..<(2 * n) { shuffled.swapAt(i, i + rng.nextInt(below: shuffled.count - i)) }
-            let a = Array(shuffled[0..<n]), b = Array(shuffled[n..<(2 * n)])
+            let drawn = rng.distinct(2 * n, from: distinct)
+            let a = Array(drawn[0..<n]), b = Array(drawn[n..<(2 * n)])
             repeated.append(prefix + a + a)
             fresh.append(prefix + a + b)
         }

@@ -54,8 +54,7 @@ public enum RepeatedSequence {
     public static func row(length: Int, pool: [Int], rng: inout SplitMix64) -> [Int] {
         let most = min((length - 1) / 2, pool.count)
         let n = most <= 4 ? most : 4 + rng.nextInt(below: most - 3)
-        var tokens = pool
-        for i in 0..<n { tokens.swapAt(i, i + rng.nextInt(below: tokens.count - i)) }
+        let tokens = rng.distinct(n, from: pool)
         var row = [Tokenizer.endOfTextID]
         row.reserveCapacity(length)
         while row.count < length { row.append(tokens[(row.count - 1) % n]) }
@@ -153,13 +152,17 @@ public enum Trainer {
         let valOffsets = valStream.map { val in (0..<(config.evalBatches * B)).map { _ in valRNG.nextInt(below: val.count - T - 1) } } ?? []
         var inputs = [Int](repeating: 0, count: B * T), targets = inputs
 
-        func fill(_ stream: [Int], _ offsets: [Int]) {
+        /// Rows 0, 1, … of the batch from windows of `stream` at `offsets`.
+        func place(_ stream: [Int], _ offsets: ArraySlice<Int>) {
             for (b, o) in offsets.enumerated() {
                 for t in 0..<T {
                     inputs[b * T + t] = stream[o + t]
                     targets[b * T + t] = stream[o + t + 1]
                 }
             }
+        }
+        func fill(_ stream: [Int], _ offsets: [Int]) {
+            place(stream, offsets[...])
             ws.load(inputs: inputs, targets: targets)
         }
         func validationLoss(_ valStream: [Int]) -> Float {
@@ -180,15 +183,15 @@ public enum Trainer {
         let pool = (0..<model.config.vocabSize).filter { $0 != Tokenizer.endOfTextID }
         stepped(0)
         for step in 0..<config.steps {
+            // Every row draws its offset (the batch stream stays the same whatever repeat_fraction is);
+            // the last `repeatRows` rows then hold repeated random tokens instead of that window.
             for b in 0..<B { offsets[b] = batchRNG.nextInt(below: trainStream.count - T - 1) }
-            fill(trainStream, offsets)
-            if repeatRows > 0 {
-                for b in (B - repeatRows)..<B {
-                    let row = RepeatedSequence.row(length: T + 1, pool: pool, rng: &repeatRNG)
-                    for t in 0..<T { inputs[b * T + t] = row[t]; targets[b * T + t] = row[t + 1] }
-                }
-                ws.load(inputs: inputs, targets: targets)
+            place(trainStream, offsets.prefix(B - repeatRows))
+            for b in (B - repeatRows)..<B {
+                let row = RepeatedSequence.row(length: T + 1, pool: pool, rng: &repeatRNG)
+                for t in 0..<T { inputs[b * T + t] = row[t]; targets[b * T + t] = row[t + 1] }
             }
+            ws.load(inputs: inputs, targets: targets)
             let loss = model.forward(ws)
             let textLoss: Float? = repeatRows > 0 && repeatRows < B ? ws.meanLoss(rows: B - repeatRows) : nil
             model.backward(ws)
