@@ -34,9 +34,13 @@ public func crossEntropyForward(_ losses: UnsafeMutablePointer<Float>, _ probs: 
 public func crossEntropySoftmaxBackward(_ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
                                  _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
     let dloss = 1 / Float(N)
-    for n in 0..<N {
-        let d = dlogits + n * V, p = probs + n * V
-        for i in 0..<V { d[i] = p[i] * dloss }
-        d[Int(targets[n])] -= dloss
+    parallelChunks(N, work: N * V * 2) { rows in
+        for n in rows {
+            let d = dlogits + n * V, p = probs + n * V
+            var i = 0
+            while i + 16 <= V { store16(load16(p + i) * dloss, d + i); i += 16 }
+            while i < V { d[i] = p[i] * dloss; i += 1 }
+            d[Int(targets[n])] -= dloss
+        }
     }
 }

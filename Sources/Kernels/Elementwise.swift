@@ -25,15 +25,3 @@ public func residualForward(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePoint
     while i + 8 <= n { store8(load8(a + i) + load8(b + i), out + i); i += 8 }
     while i < n { out[i] = a[i] + b[i]; i += 1 }
 }
-
-/// da += dout, db += dout.
-public func residualBackward(_ da: UnsafeMutablePointer<Float>, _ db: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
-    var i = 0
-    while i + 8 <= n {
-        let d = load8(dout + i)
-        store8(load8(da + i) + d, da + i)
-        store8(load8(db + i) + d, db + i)
-        i += 8
-    }
-    while i < n { da[i] += dout[i]; db[i] += dout[i]; i += 1 }
-}

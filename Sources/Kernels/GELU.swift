@@ -30,17 +30,17 @@ private func geluGradLanes(_ x: F8, _ d: F8) -> F8 {
     return local * d
 }
 
-/// dinp += gelu'(inp) · dout over n floats.
+/// dinp = gelu'(inp) · dout over n floats (overwritten).
 public func geluBackward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int) {
     parallelChunks(n, work: n * 40, align: 8) { r in
         var i = r.lowerBound
         while i + 8 <= r.upperBound {
-            store8(load8(dinp + i) + geluGradLanes(load8(inp + i), load8(dout + i)), dinp + i)
+            store8(geluGradLanes(load8(inp + i), load8(dout + i)), dinp + i)
             i += 8
         }
         if i < r.upperBound {
             let k = r.upperBound - i
-            storePartial8(loadPartial8(dinp + i, k) + geluGradLanes(loadPartial8(inp + i, k), loadPartial8(dout + i, k)), dinp + i, k)
+            storePartial8(geluGradLanes(loadPartial8(inp + i, k), loadPartial8(dout + i, k)), dinp + i, k)
         }
     }
 }

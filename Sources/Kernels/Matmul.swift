@@ -114,38 +114,88 @@ public func gemm(M: Int, N: Int, K: Int,
           c: UnsafeMutablePointer<Float>, ldc: Int,
           bias: UnsafePointer<Float>? = nil, accumulate: Bool = false) {
     precondition(!(accumulate && bias != nil), "gemm: bias with accumulate")
+    #if GPTX_AVX512_TILE
+    if gemmUsesAVX512 && M >= 8 && N >= 32 {
+        gemmPacked(M: M, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
+        return
+    }
+    #endif
     // Rows are split between threads in blocks of the tile's height, so every row keeps its tile.
-    let wide = gemmUsesAVX512
-    parallelChunks(M, work: M * N * K, align: wide ? 8 : 6) { rows in
-        gemmRows(rows, wide: wide, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
+    parallelChunks(M, work: M * N * K, align: 6) { rows in
+        gemmRows(rows, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
     }
 }
 
-private func gemmRows(_ rows: Range<Int>, wide: Bool, N: Int, K: Int,
+#if GPTX_AVX512_TILE
+/// Rows of B the 8×32 tile takes from one packed panel: 256 × 32 floats = 32 KiB, which stays in
+/// L1 (48 KiB here) while every 8-row block of the chunk runs over it.
+let packedDepth = 256
+
+/// The AVX-512 path: C is cut into 8-row blocks and 32-column panels. For each run of
+/// `packedDepth` k's, a panel of B is copied into a contiguous buffer, then every row block of the
+/// chunk multiplies it from L1. Unpacked, B's rows lie `ldb` floats apart and a panel's lines fall
+/// into a few L1 sets (ldb = 1024 puts them all in one), so each row block refetched B from L2.
+/// Splitting K changes no bits: an element is stored after k0..<k0+256 and loaded again to go on
+/// with k0+256, the same FMA sequence as one pass. Rows past the last multiple of 8 and columns
+/// past the last multiple of 32 go through the one-row tiles (over all of K) afterwards.
+///
+/// Threads take work items of (row chunk, panel); chunks are whole row blocks, so an element's
+/// tile never depends on the thread count. Row chunks are at most 256 rows (the chunk's A, 256 ×
+/// 256 floats, stays in L2 across panels), and at least four items are made when the shape allows
+/// (each item packs its panel anew: fewer, longer items pack less).
+private func gemmPacked(M: Int, N: Int, K: Int,
+                        a: UnsafePointer<Float>, sam: Int, sak: Int,
+                        b: UnsafePointer<Float>, ldb: Int,
+                        c: UnsafeMutablePointer<Float>, ldc: Int,
+                        bias: UnsafePointer<Float>?, accumulate: Bool) {
+    let blocks = M / 8, panels = N / 32
+    let wanted = max((blocks + 31) / 32, min(blocks, (4 + panels - 1) / panels))
+    let blocksPerChunk = (blocks + wanted - 1) / wanted
+    let chunks = (blocks + blocksPerChunk - 1) / blocksPerChunk
+    parallelChunks(chunks * panels, work: M * N * K) { items in
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: packedDepth * 32)
+        defer { buffer.deallocate() }
+        for item in items {
+            let panel = item % panels, chunk = item / panels
+            let n = panel * 32
+            let m0 = chunk * blocksPerChunk * 8, m1 = min(blocks, (chunk + 1) * blocksPerChunk) * 8
+            var k0 = 0
+            repeat {
+                let depth = min(packedDepth, K - k0)
+                for k in 0..<depth {
+                    let src = b + (k0 + k) * ldb + n, dst = buffer + k * 32
+                    store16(load16(src), dst); store16(load16(src + 16), dst + 16)
+                }
+                var m = m0
+                while m < m1 {
+                    avx512Tile8x32(depth, a + m * sam + k0 * sak, sam, sak, buffer, 32, c + m * ldc + n, ldc,
+                                   k0 == 0 ? bias.map { $0 + n } : nil, accumulate || k0 > 0)
+                    m += 8
+                }
+                k0 += depth
+            } while k0 < K
+        }
+    }
+    let n32 = panels * 32, m8 = blocks * 8
+    if n32 < N {
+        parallelChunks(m8, work: m8 * (N - n32) * K) { rows in
+            for r in rows {
+                rowTail(from: n32, r, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
+            }
+        }
+    }
+    if m8 < M {
+        gemmRows(m8..<M, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
+    }
+}
+#endif
+
+private func gemmRows(_ rows: Range<Int>, N: Int, K: Int,
                       a: UnsafePointer<Float>, sam: Int, sak: Int,
                       b: UnsafePointer<Float>, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int,
                       bias: UnsafePointer<Float>?, accumulate: Bool) {
     var m = rows.lowerBound
-    #if GPTX_AVX512_TILE
-    if wide {
-        // 8×32 tiles; the columns past the last multiple of 32 go row by row below.
-        let n32 = N / 32 * 32
-        while m + 8 <= rows.upperBound && n32 > 0 {
-            var n = 0
-            while n < n32 {
-                avx512Tile8x32(K, a + m * sam, sam, sak, b + n, ldb, c + m * ldc + n, ldc, bias.map { $0 + n }, accumulate)
-                n += 32
-            }
-            if n < N {
-                for r in m..<(m + 8) {
-                    rowTail(from: n, r, N: N, K: K, a: a, sam: sam, sak: sak, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, accumulate: accumulate)
-                }
-            }
-            m += 8
-        }
-    }
-    #endif
     let n16 = N / 16 * 16
     while m + 6 <= rows.upperBound && n16 > 0 {
         var n = 0
@@ -195,19 +245,35 @@ public func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePoint
     gemm(M: N, N: OUT, K: IN, a: inp, sam: IN, sak: 1, b: weight, ldb: OUT, c: out, ldc: OUT, bias: bias)
 }
 
-/// Accumulates dinp (N, IN) += dout · Wᵀ, dweight (IN, OUT) += inpᵀ · dout, dbias (OUT) += Σₙ dout.
+/// dinp (N, IN) = dout · Wᵀ (overwritten: each layer input has this one gradient), and accumulates
+/// dweight (IN, OUT) += inpᵀ · dout, dbias (OUT) += Σₙ dout.
 /// `scratch` holds IN·OUT floats (Wᵀ, so the product runs along contiguous rows).
 public func matmulBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
                     _ dbias: UnsafeMutablePointer<Float>?,
                     _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
                     N: Int, IN: Int, OUT: Int, scratch: UnsafeMutablePointer<Float>) {
     transpose(weight, rows: IN, cols: OUT, into: scratch)
-    gemm(M: N, N: IN, K: OUT, a: dout, sam: OUT, sak: 1, b: scratch, ldb: IN, c: dinp, ldc: IN, accumulate: true)
+    gemm(M: N, N: IN, K: OUT, a: dout, sam: OUT, sak: 1, b: scratch, ldb: IN, c: dinp, ldc: IN)
     gemm(M: IN, N: OUT, K: N, a: inp, sam: 1, sak: IN, b: dout, ldb: OUT, c: dweight, ldc: OUT, accumulate: true)
-    if let dbias {
-        for n in 0..<N {
-            let row = dout + n * OUT
-            for o in 0..<OUT { dbias[o] += row[o] }
+    if let dbias { columnSums(dout, rows: N, cols: OUT, into: dbias) }
+}
+
+/// sums (cols) += Σᵣ m[r, ·] over the rows in order (each column's additions as a plain loop's),
+/// sixteen columns at a time, column blocks split between threads.
+public func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
+    parallelChunks(cols, work: rows * cols * 4, align: 16) { range in
+        var c = range.lowerBound
+        while c + 16 <= range.upperBound {
+            var acc = load16(sums + c), p = m + c
+            for _ in 0..<rows { acc += load16(p); p += cols }
+            store16(acc, sums + c)
+            c += 16
+        }
+        while c < range.upperBound {
+            var acc = sums[c], p = m + c
+            for _ in 0..<rows { acc += p[0]; p += cols }
+            sums[c] = acc
+            c += 1
         }
     }
 }

@@ -55,14 +55,10 @@ struct ActivationLayout {
     /// The (offset, count) ranges whose gradients the backward pass accumulates with `+=` and so
     /// must start at zero. Scores, pattern, statistics and logits are overwritten or unused.
     var accumulatedGradients: [(Int, Int)] {
-        let BTC = count(ofRows: 1)
-        var ranges = [(encoded, BTC)]
-        for b in layers {
-            ranges += [(b.ln1, BTC), (b.qkv, 3 * BTC), (b.atty, BTC), (b.attproj, BTC), (b.residual2, BTC),
-                       (b.ln2, BTC), (b.fch, 4 * BTC), (b.fchGelu, 4 * BTC), (b.fcproj, BTC), (b.residual3, BTC)]
-        }
-        ranges.append((lnf, BTC))
-        return ranges
+        // Most gradients are written whole by one kernel (matmulBackward's dinp, geluBackward, the
+        // residual copies). Attention adds into dq, dk and dv over queries, and the final
+        // LayerNorm adds into the last residual stream, which nothing wrote before it.
+        layers.map { ($0.qkv, 3 * count(ofRows: 1)) } + [(residualIn(layers.count), count(ofRows: 1))]
     }
 
     private func count(ofRows n: Int) -> Int { B * T * width * n }

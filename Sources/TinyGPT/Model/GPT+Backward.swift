@@ -11,7 +11,7 @@ public final class TrainingWorkspace {
     let scratch: FloatBuffer
     let inputs: UnsafeMutablePointer<Int32>
     let targets: UnsafeMutablePointer<Int32>
-    /// Activation-gradient ranges to clear before each backward pass.
+    /// Activation-gradient ranges to clear before each backward pass (the ones kernels add into).
     let zeroedGradients: [(Int, Int)]
 
     public init(model: GPT, batchSize B: Int, sequenceLength T: Int) {
@@ -23,7 +23,7 @@ public final class TrainingWorkspace {
         zeroedGradients = layout.accumulatedGradients
         grads = FloatBuffer(count: model.layout.count)
         wteT = FloatBuffer(count: c.vocabSize * c.width)
-        scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width, B * T))
+        scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width))
         inputs = .allocate(capacity: B * T)
         inputs.initialize(repeating: 0, count: B * T)
         targets = .allocate(capacity: B * T)
@@ -92,7 +92,7 @@ extension GPT {
         crossEntropySoftmaxBackward(d + a.logits, x + a.probs, ws.targets, N: BT, V: V)
         // logits = lnf · wteᵀ, so dlnf += dlogits · wte and dwte += dlogitsᵀ · lnf.
         gemm(M: BT, N: C, K: V, a: d + a.logits, sam: V, sak: 1, b: p + layout.tokenEmbedding, ldb: C,
-             c: d + a.lnf, ldc: C, accumulate: true)
+             c: d + a.lnf, ldc: C)
         gemm(M: V, N: C, K: BT, a: d + a.logits, sam: 1, sak: V, b: x + a.lnf, ldb: C,
              c: g + layout.tokenEmbedding, ldc: C, accumulate: true)
         let last = a.residualIn(config.layers)
@@ -101,18 +101,21 @@ extension GPT {
 
         for l in (0..<config.layers).reversed() {
             let w = layout.layers[l], o = a.layers[l], r = a.residualIn(l)
-            residualBackward(d + o.residual2, d + o.fcproj, d + o.residual3, BT * C)
-            matmulBackward(d + o.fchGelu, g + w.fcProjWeight, g + w.fcProjBias, d + o.fcproj, x + o.fchGelu,
+            // residual3 = residual2 + fcproj: both get residual3's gradient as it is (the MLP's
+            // output reads it in place; residual2's copy then gathers LayerNorm 2's share too).
+            (d + o.residual2).update(from: d + o.residual3, count: BT * C)
+            matmulBackward(d + o.fchGelu, g + w.fcProjWeight, g + w.fcProjBias, d + o.residual3, x + o.fchGelu,
                            p + w.fcProjWeight, N: BT, IN: 4 * C, OUT: C, scratch: scratch)
             geluBackward(d + o.fch, x + o.fch, d + o.fchGelu, BT * 4 * C)
             matmulBackward(d + o.ln2, g + w.fcWeight, g + w.fcBias, d + o.fch, x + o.ln2,
                            p + w.fcWeight, N: BT, IN: C, OUT: 4 * C, scratch: scratch)
             layerNormBackward(d + o.residual2, g + w.ln2Weight, g + w.ln2Bias, d + o.ln2, x + o.residual2,
                               p + w.ln2Weight, x + o.ln2Mean, x + o.ln2Rstd, N: BT, C: C)
-            residualBackward(d + r, d + o.attproj, d + o.residual2, BT * C)
-            matmulBackward(d + o.atty, g + w.attnProjWeight, g + w.attnProjBias, d + o.attproj, x + o.atty,
+            // residual2 = residualIn + attproj, the same way.
+            (d + r).update(from: d + o.residual2, count: BT * C)
+            matmulBackward(d + o.atty, g + w.attnProjWeight, g + w.attnProjBias, d + o.residual2, x + o.atty,
                            p + w.attnProjWeight, N: BT, IN: C, OUT: C, scratch: scratch)
-            attentionBackward(d + o.qkv, d + o.atty, x + o.qkv, x + o.att, B: B, T: T, C: C, NH: NH, scratch: scratch)
+            attentionBackward(d + o.qkv, d + o.atty, x + o.qkv, x + o.att, B: B, T: T, C: C, NH: NH)
             if let rotary { ropeBackward(d + o.qkv, rotary, B: B, T: T, C: C, NH: NH) }
             matmulBackward(d + o.ln1, g + w.qkvWeight, g + w.qkvBias, d + o.qkv, x + o.ln1,
                            p + w.qkvWeight, N: BT, IN: C, OUT: 3 * C, scratch: scratch)
