@@ -139,38 +139,50 @@ let packedDepth = 256
 /// with k0+256, the same FMA sequence as one pass. Rows past the last multiple of 8 and columns
 /// past the last multiple of 32 go through the one-row tiles (over all of K) afterwards.
 ///
-/// Threads take work items of (row chunk, panel); chunks are whole row blocks, so an element's
-/// tile never depends on the thread count. Row chunks are at most 256 rows (the chunk's A, 256 ×
-/// 256 floats, stays in L2 across panels), and at least four items are made when the shape allows
-/// (each item packs its panel anew: fewer, longer items pack less).
+/// Threads take work items of (row chunk, run of panels); chunks are whole row blocks, so an
+/// element's tile never depends on the thread count. A chunk is at most 256 rows, so its A block
+/// (256 × 256 floats) stays in L2 while the item's panels pass over it; items aim at eight (four
+/// at least, when the rows allow), so both threads stay busy to the end.
 private func gemmPacked(M: Int, N: Int, K: Int,
                         a: UnsafePointer<Float>, sam: Int, sak: Int,
                         b: UnsafePointer<Float>, ldb: Int,
                         c: UnsafeMutablePointer<Float>, ldc: Int,
                         bias: UnsafePointer<Float>?, accumulate: Bool) {
     let blocks = M / 8, panels = N / 32
-    let wanted = max((blocks + 31) / 32, min(blocks, (4 + panels - 1) / panels))
-    let blocksPerChunk = (blocks + wanted - 1) / wanted
-    let chunks = (blocks + blocksPerChunk - 1) / blocksPerChunk
-    parallelChunks(chunks * panels, work: M * N * K) { items in
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: packedDepth * 32)
+    var chunks = (blocks + 31) / 32
+    let groups = min(panels, max(1, (8 + chunks - 1) / chunks))
+    let panelsPerGroup = (panels + groups - 1) / groups, runs = (panels + panelsPerGroup - 1) / panelsPerGroup
+    if chunks * runs < 4 { chunks = min(blocks, (4 + runs - 1) / runs) }
+    let blocksPerChunk = (blocks + chunks - 1) / chunks
+    chunks = (blocks + blocksPerChunk - 1) / blocksPerChunk
+    // A chunk of fewer than 16 row blocks does not repay the copy (a 32-token forward pass, the
+    // weight gradients of 64 inputs): its tiles read B where it lies.
+    let pack = blocksPerChunk >= 16
+    parallelChunks(chunks * runs, work: M * N * K) { items in
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: pack ? packedDepth * 32 : 0)
         defer { buffer.deallocate() }
         for item in items {
-            let panel = item % panels, chunk = item / panels
-            let n = panel * 32
+            let run = item % runs, chunk = item / runs
+            let p0 = run * panelsPerGroup, p1 = min(panels, p0 + panelsPerGroup)
             let m0 = chunk * blocksPerChunk * 8, m1 = min(blocks, (chunk + 1) * blocksPerChunk) * 8
             var k0 = 0
             repeat {
-                let depth = min(packedDepth, K - k0)
-                for k in 0..<depth {
-                    let src = b + (k0 + k) * ldb + n, dst = buffer + k * 32
-                    store16(load16(src), dst); store16(load16(src + 16), dst + 16)
-                }
-                var m = m0
-                while m < m1 {
-                    avx512Tile8x32(depth, a + m * sam + k0 * sak, sam, sak, buffer, 32, c + m * ldc + n, ldc,
-                                   k0 == 0 ? bias.map { $0 + n } : nil, accumulate || k0 > 0)
-                    m += 8
+                let depth = pack ? min(packedDepth, K - k0) : K
+                for panel in p0..<p1 {
+                    let n = panel * 32
+                    if pack {
+                        for k in 0..<depth {
+                            let src = b + (k0 + k) * ldb + n, dst = buffer + k * 32
+                            store16(load16(src), dst); store16(load16(src + 16), dst + 16)
+                        }
+                    }
+                    let panelB = pack ? UnsafePointer(buffer) : b + n, panelLd = pack ? 32 : ldb
+                    var m = m0
+                    while m < m1 {
+                        avx512Tile8x32(depth, a + m * sam + k0 * sak, sam, sak, panelB, panelLd, c + m * ldc + n, ldc,
+                                       k0 == 0 ? bias.map { $0 + n } : nil, accumulate || k0 > 0)
+                        m += 8
+                    }
                 }
                 k0 += depth
             } while k0 < K

@@ -70,10 +70,10 @@ import Testing
         var rng = SplitMix64(seed: 11)
         var paths = [(1, false), (2, false)]
         if cpuHasAVX512 { paths += [(1, true), (2, true)] }
-        // Past 256 k's the AVX-512 path packs B in several depth blocks (600: two whole, one part);
-        // 300 rows make several row chunks; 8·33 rows against 64 columns leave a row tail.
+        // From 128 rows a chunk the AVX-512 path packs B, past 256 k's in several depth blocks
+        // (600: two whole, one part); 300 and 267 rows make two chunks, 267 leaves a row tail.
         for (M, N, K) in [(1, 3, 7), (5, 8, 1), (6, 16, 64), (8, 32, 64), (13, 33, 9), (17, 72, 64), (70, 96, 64), (9, 200, 40),
-                          (40, 64, 600), (300, 64, 20), (267, 96, 257)] {
+                          (40, 64, 600), (300, 64, 600), (267, 96, 257)] {
             for transA in [false, true] {
                 for mode in 0..<3 {   // 0: from zero, 1: bias, 2: accumulate into C
                     let a = (0..<(M * K)).map { _ in Float(rng.nextNormal()) }
