@@ -61,6 +61,15 @@ import TinyGPT
         #expect(m.contains("lessons/lessons.json") && m.contains("chapter 4") && m.contains("at most 64 tokens"), "\(m)")
     }
 
+    @Test func loopSearchOutOfRangeOrNotGreedy() throws {
+        let m = try failure { try editChapter($0, 12) { c in
+            var s = c["scenarios"] as! [[String: Any]]; s[0]["searchOpenings"] = 0; c["scenarios"] = s } }
+        #expect(m.contains("chapter 12") && m.contains("searchOpenings 0 is out of range: allowed 1...1000"), "\(m)")
+        let g = try failure { try editChapter($0, 12) { c in
+            var s = c["scenarios"] as! [[String: Any]]; s[0]["strategy"] = ["name": "beam", "width": 3]; c["scenarios"] = s } }
+        #expect(g.contains("chapter 12") && g.contains("the strategy must be greedy"), "\(g)")
+    }
+
     @Test func missingTemplate() throws {
         let m = try failure { try FileManager.default.removeItem(at: $0.appendingPathComponent("templates/en/09-gpt-vs-bert.md.mustache")) }
         #expect(m == "lessons/templates/en/09-gpt-vs-bert.md.mustache: chapter 9: template is missing", "\(m)")

@@ -7,7 +7,9 @@ import Figures
 /// Issue 11, "lessons a teacher can trust": chapter 7's strategies really differ on its prompt,
 /// and chapter 4 shows the corpus's counted split next to the model, from one value.
 @Suite(.serialized) struct TrustTests {
-    static let config = try! LessonConfig.load(file: Real.lessons.appendingPathComponent("lessons.json"), name: "lessons.json")
+    /// The config as the builder reads it: chapter 12's repetition prompt already searched for.
+    static let given = try! LessonConfig.load(file: Real.lessons.appendingPathComponent("lessons.json"), name: "lessons.json")
+    static let config = Real.run.resolveSearches(given)
     nonisolated(unsafe) static let values = try! Real.run.values(config: config)
 
     /// The figure spec the builder makes for one of a chapter's figures.
@@ -206,6 +208,47 @@ import Figures
             let text = Real.lesson(12, language)
             let count = v.factCopyOnce ? (language == .en ? "once" : "一次") : String(v.factCopyCount)
             #expect(text.contains(code) && text.contains(count))
+        }
+    }
+
+    /// Chapter 12's loop is searched for over prompts (its own and the corpus's most frequent
+    /// document openings), and the text, the figure and a check by hand agree on what it found.
+    @Test func chapter12LoopsOnTheSearchedPrompt() throws {
+        #expect(EngineRun.loopedDocument([7, 0, 5, 6], endOfText: 0) == [5, 6, 7])
+        #expect(EngineRun.loopedDocument([7, 5], endOfText: 0) == nil && EngineRun.loopedDocument([0, 5, 0], endOfText: 0) == nil)
+        #expect(EngineRun.documentOpenings(["  abc", "abd", "xy", "x"], count: 3) == ["ab", "abc", "abd"])
+
+        let given = try #require(Self.given.chapter(12)).scenarios.first { $0.id == "repeat" }!
+        let s = try #require(Self.config.chapter(12)).scenarios.first { $0.id == "repeat" }!
+        let search = try #require(Self.values.ch12.search, "chapter 12's repetition prompt was not searched for")
+        #expect(search.tried >= 2 && search.tried <= 1 + (given.searchOpenings ?? 0) && search.looping >= 1)
+        #expect(search.givenPrompt == Format.code(given.prompt) && search.keptGiven == (s.prompt == given.prompt))
+
+        // The engine, from the searched prompt, past end-of-text: some span of at most 16 tokens
+        // follows itself at least twice more (checked here by plain comparison).
+        func greedy(_ prompt: String) throws -> [Int] {
+            let ids = try Real.bundle.promptIDs(prompt, reserve: s.maxNewTokens)
+            return try Real.bundle.model.generate(prompt: ids, options: GenerationOptions(strategy: .greedy, maxTokens: s.maxNewTokens, seed: 0),
+                                                  endOfText: nil).ids
+        }
+        let out = try greedy(s.prompt)
+        let loops = (1...16).contains { p in
+            out.count >= 3 * p && (0...(out.count - 3 * p)).contains { i in (i..<(i + 2 * p)).allSatisfy { out[$0] == out[$0 + p] } }
+        }
+        #expect(loops, "greedy decoding of \(s.prompt) does not loop")
+        // The lesson prints that run, and its figure draws the same prompt.
+        #expect(Self.values.ch12.greedyText.prompt == Format.code(s.prompt))
+        #expect(Self.values.ch12.greedyText.continuation == Format.code(Real.bundle.tokenizer.decode(out)))
+        #expect(try Self.spec(chapter: 12, figure: "repetition").scenario?.prompt == s.prompt)
+        let loop = try #require(Self.values.ch12.loop)
+        #expect(loop.backToBack && loop.period * loop.repeats <= out.count)
+        // The given prompt's loop (if any) covers no more tokens than the chosen one's.
+        if let r = RepeatedSpan.find(prompt: [], output: try greedy(given.prompt)), r.backToBack {
+            #expect(r.span.count * r.starts.count <= loop.period * loop.repeats)
+        }
+        for language in [Language.zh, .en] {
+            let text = Real.lesson(12, language)
+            #expect(text.contains("\(search.tried)") && text.contains("\(search.looping)") && text.contains(Format.code(s.prompt)))
         }
     }
 

@@ -16,13 +16,17 @@ extension StageFigures {
         let n = repeated?.span.count ?? 0, times = repeated?.starts.count ?? 0
         let positions = repeated?.starts.map(String.init).joined(separator: ", ") ?? ""
         let loops = repeated?.backToBack ?? false
+        let first = repeated?.starts.first ?? 0, tokenCount = n == 1 ? "1 token" : "\(n) tokens"
         let page = Page(theme: theme,
                         title: loops ? words("重复：贪婪解码陷入循环", "Repetition: greedy decoding falls into a loop")
                                      : repeated != nil ? words("重复：贪婪解码重复自己", "Repetition: greedy decoding repeats itself")
                                                        : words("重复：这次没有", "Repetition: none this time"),
                         subtitle: repeated != nil
-                            ? words("「\(span)」（\(n) 个 token）出现 \(times) 次，起点在位置 \(positions)\(loops ? "，首尾相接" : "")；生成时忽略了结束符",
-                                    "\"\(span)\" (\(n) tokens) occurs \(times) times, starting at positions \(positions)\(loops ? ", back to back" : ""); end-of-text ignored while generating")
+                            ? loops
+                                ? words("「\(span)」（\(n) 个 token）从位置 \(first) 起首尾相接地出现 \(times) 次；生成时忽略了结束符",
+                                        "\"\(span)\" (\(tokenCount)) occurs \(times) times back to back from position \(first); end-of-text ignored while generating")
+                                : words("「\(span)」（\(n) 个 token）出现 \(times) 次，起点在位置 \(positions)；生成时忽略了结束符",
+                                        "\"\(span)\" (\(tokenCount)) occurs \(times) times, starting at positions \(positions); end-of-text ignored while generating")
                             : words("\(output.count) 个 token 内没有重复 3 个以上 token 的片段", "no span of 3 or more tokens repeats within \(output.count) tokens"))
         let parts = Panels.rows(page.body, [1, 1], gap: theme.gap * 2)
         var items = Titled(title: words("提示 + 贪婪输出（重复的片段每次出现都高亮）", "prompt + greedy output (every occurrence of the repeated span highlighted)"),

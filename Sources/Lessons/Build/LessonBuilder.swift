@@ -39,7 +39,7 @@ public struct LessonBuilder {
         let config = try LessonConfig.load(file: lessonsDirectory.appendingPathComponent("lessons.json"), name: configName)
         try config.validatePrompts(name: configName, run: run)
         if let sourceRoot { try checkCodeReferences(config, root: sourceRoot) }
-        return config
+        return run.resolveSearches(config)
     }
 
     /// Builds every chapter in `languages` plus the walkthroughs, then swaps them into `outputDirectory`.

@@ -56,9 +56,26 @@ public struct ScenarioConfig: Codable, Sendable {
     public var maxNewTokens: Int
     /// Seed of the sampler; required for random strategies so runs repeat.
     public var seed: UInt64?
+    /// Search for a repetition loop: try `prompt`, then the corpus's this many most frequent
+    /// document openings (first 2 and 3 characters), and keep the prompt whose continuation loops
+    /// back to back over the most tokens (`EngineRun.resolveSearches`).
+    public var searchOpenings: Int?
+    /// What the search found (set by `resolveSearches`, never read from the file).
+    public var searched: LoopSearch?
+
+    enum CodingKeys: String, CodingKey { case id, prompt, strategy, maxNewTokens, seed, searchOpenings }
 
     /// The validated strategy (valid after `LessonConfig.load`).
     public var resolvedStrategy: Strategy { (try? strategy.resolve()) ?? .greedy }
+}
+
+/// The outcome of a scenario's loop search: how many prompts were tried, how many of their
+/// continuations loop back to back, and the prompt the file gave (kept when none loops).
+public struct LoopSearch: Sendable, Equatable {
+    public var tried: Int
+    public var looping: Int
+    public var givenPrompt: String
+    public init(tried: Int, looping: Int, givenPrompt: String) { self.tried = tried; self.looping = looping; self.givenPrompt = givenPrompt }
 }
 
 /// One figure of a lesson.
@@ -225,6 +242,11 @@ extension ScenarioConfig {
         let resolved = try strategy.resolve()
         if !(0...4096).contains(maxNewTokens) { throw UserError("maxNewTokens \(maxNewTokens) is out of range: allowed 0...4096") }
         if resolved.isRandom && seed == nil { throw UserError("strategy \(resolved.name) draws at random and needs a seed") }
+        if let n = searchOpenings {
+            if !(1...1000).contains(n) { throw UserError("searchOpenings \(n) is out of range: allowed 1...1000") }
+            if resolved != .greedy { throw UserError("searchOpenings looks for a greedy loop: the strategy must be greedy") }
+            if maxNewTokens < 2 { throw UserError("searchOpenings needs maxNewTokens of at least 2 to see a loop") }
+        }
     }
 }
 

@@ -877,12 +877,34 @@ public struct Chapter12Values {
         /// The repeated span, its length in tokens and how many times it occurs in prompt + output.
         public var span: String
         public var period: Int
+        /// The span is one token (for "1 token").
+        public var single: Bool
         public var repeats: Int
         /// The occurrences follow each other directly (a tight loop), rather than with other text between them.
         public var backToBack: Bool
+        /// A back-to-back loop that runs through `<|endoftext|>`: each round writes one whole
+        /// document again, this one (inline code), which occurs `documentCount` times in the corpus.
+        public var document: String?
+        public var documentCount = 0
+        /// The looped document stands in the corpus more than once: the model replays what it read most.
+        public var recites = false
         public init(text: Continuation, span: String, period: Int, repeats: Int, backToBack: Bool = true) {
-            self.text = text; self.span = span; self.period = period; self.repeats = repeats; self.backToBack = backToBack }
+            self.text = text; self.span = span; self.period = period; self.single = period == 1; self.repeats = repeats; self.backToBack = backToBack }
     }
+    /// How the repetition prompt was found (nil: the lesson's prompt as given).
+    public struct Search {
+        /// Prompts tried (the given one, then the corpus's most frequent document openings that fit).
+        public var tried: Int
+        /// How many of them loop back to back.
+        public var looping: Int
+        /// The lesson's own prompt (inline code), and whether the search kept it.
+        public var givenPrompt: String
+        public var keptGiven: Bool
+        public var noneLoops: Bool
+        public init(tried: Int, looping: Int, givenPrompt: String, keptGiven: Bool) {
+            self.tried = tried; self.looping = looping; self.givenPrompt = givenPrompt; self.keptGiven = keptGiven; self.noneLoops = looping == 0 }
+    }
+    public var search: Search?
     public var greedyText: Continuation
     /// nil if the output repeats no span of 3 or more tokens.
     public var loop: Loop?

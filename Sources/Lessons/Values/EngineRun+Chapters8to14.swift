@@ -88,8 +88,14 @@ extension EngineRun {
         let greedy = try probe.generate(rs, what: c.what, stopAtEnd: false)
         let text = probe.continuation(rs, greedy)
         let loop = RepeatedSpan.find(prompt: greedy.promptIDs, output: greedy.ids).map { r in
-            Chapter12Values.Loop(text: text, span: Format.code(bundle.tokenizer.decode(r.span)), period: r.span.count,
-                                 repeats: r.starts.count, backToBack: r.backToBack)
+            var loop = Chapter12Values.Loop(text: text, span: Format.code(bundle.tokenizer.decode(r.span)), period: r.span.count,
+                                            repeats: r.starts.count, backToBack: r.backToBack)
+            if r.backToBack, let document = Self.loopedDocument(r.span, endOfText: probe.eot).map(bundle.tokenizer.decode) {
+                loop.document = Format.code(document)
+                loop.documentCount = training.documents.filter { $0.trimmingCharacters(in: .whitespacesAndNewlines) == document }.count
+                loop.recites = loop.documentCount > 1
+            }
+            return loop
         }
         let T = bundle.model.config.contextLength
         let longest = training.longestValidationDocument(endOfText: probe.eot).count
@@ -105,7 +111,20 @@ extension EngineRun {
             values.factCopyOnce = copy.count == 1
         }
         values.factCut = bundle.tokenizer.decode(output).hasSuffix("\u{FFFD}")
+        values.search = rs.searched.map {
+            Chapter12Values.Search(tried: $0.tried, looping: $0.looping, givenPrompt: Format.code($0.givenPrompt), keptGiven: rs.prompt == $0.givenPrompt)
+        }
         return values
+    }
+
+    /// The document one round of a loop writes, when the loop's span holds exactly one
+    /// `<|endoftext|>`: the span turned to start after it, without it.
+    ///
+    ///     loopedDocument([7, 0, 5, 6], endOfText: 0)   // [5, 6, 7]
+    static func loopedDocument(_ span: [Int], endOfText: Int) -> [Int]? {
+        guard span.filter({ $0 == endOfText }).count == 1, let e = span.firstIndex(of: endOfText) else { return nil }
+        let document = Array(span[(e + 1)...] + span[..<e])
+        return document.isEmpty ? nil : document
     }
 
     /// The longest run of at least 2 tokens of `output` that also stands in `prompt` and is `whole`

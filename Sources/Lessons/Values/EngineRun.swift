@@ -64,7 +64,7 @@ public struct EngineRun: LessonRun, Sendable {
 
     /// Every chapter's values, in chapter order.
     public func values(config: LessonConfig) throws(UserError) -> RunValues {
-        let c = ChapterContext(run: self, config: config)
+        let c = ChapterContext(run: self, config: resolveSearches(config))
         let sft = try fineTune(c.chapter(2))
         return RunValues(
             ch1: try chapter1(c.chapter(1)), ch2: try chapter2(c.chapter(2), sft: sft), ch3: try chapter3(c.chapter(3)),

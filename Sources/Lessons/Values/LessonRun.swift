@@ -46,4 +46,12 @@ public protocol LessonRun {
     func tokenCount(_ prompt: String) throws(UserError) -> Int
     /// The measured values of all 14 chapters, for this config's scenarios.
     func values(config: LessonConfig) throws(UserError) -> RunValues
+    /// `config` with the prompts its scenarios search for (`searchOpenings`) filled in, so the
+    /// figures draw what the text describes. Deterministic and idempotent.
+    func resolveSearches(_ config: LessonConfig) -> LessonConfig
+}
+
+extension LessonRun {
+    /// A run that cannot search keeps the prompts as given.
+    public func resolveSearches(_ config: LessonConfig) -> LessonConfig { config }
 }
