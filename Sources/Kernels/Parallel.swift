@@ -18,9 +18,11 @@ nonisolated(unsafe) public var kernelThreads: Int = {
 func parallelChunks(_ n: Int, work: Int, align: Int = 1, _ body: (Range<Int>) -> Void) {
     let threads = kernelThreads
     guard threads > 1, work >= 1 << 17, n >= 2 * align else { body(0..<n); return }
-    // Four chunks per thread, taken first come first served: a thread that is slowed down (another
-    // process on its core, a late wake-up) takes fewer instead of holding up the others.
-    let per = max(align, (n + 4 * threads - 1) / (4 * threads))
+    // Eight chunks per thread, taken first come first served: a thread that is slowed down (another
+    // process on its core, a late wake-up) takes fewer instead of holding up the others, and the
+    // last chunk, which one thread runs while the other waits, is small (four per thread: the
+    // caller spent 4.8 % of a reference step waiting there, eight: 3.3 %).
+    let per = max(align, (n + 8 * threads - 1) / (8 * threads))
     let chunk = (per + align - 1) / align * align
     let count = (n + chunk - 1) / chunk
     withoutActuallyEscaping(body) { body in
