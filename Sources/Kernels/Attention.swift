@@ -169,6 +169,26 @@ func columnDots(_ x: UnsafePointer<Float>, _ cols: UnsafePointer<Float>, D: Int,
     }
 }
 
+/// yₜ (HS, `yStride` apart) += Σ_{j ≤ t} w[t·T + j]·rowⱼ for every query t < T, j ascending: the
+/// attention output (w = pattern, rows = v) and dq (w = ds, rows = k). G queries at a time share
+/// keys 0...t, then query t+g adds its keys t+1...t+g: each output's order is `accumulateRows`'s.
+@inline(__always)
+private func mixCausalRows<Shape: GroupShape>(_ shape: Shape.Type, _ y: UnsafeMutablePointer<Float>, yStride: Int,
+                                              _ w: UnsafePointer<Float>, rows: UnsafePointer<Float>, stride: Int, T: Int, HS: Int) {
+    let G = Shape.G
+    var t = 0
+    if G > 1 {
+        while t + G <= T {
+            accumulateRowsGrouped(shape, y + t * yStride, yStride: yStride, w + t * T, wGroup: T, wStride: 1, rows, stride: stride, n: t + 1)
+            for g in 1..<G {
+                accumulateRows(y + (t + g) * yStride, w + (t + g) * T + t + 1, rows + (t + 1) * stride, stride: stride, n: g, HS: HS)
+            }
+            t += G
+        }
+    }
+    for t in t..<T { accumulateRows(y + t * yStride, w + t * T, rows, stride: stride, n: t + 1, HS: HS) }
+}
+
 /// qkv (B, T, 3C) → out (B, T, C); preatt, att (B, NH, T, T), entries j > i of att are 0
 /// and of preatt are left as they are (the trace writes −∞ there).
 ///
@@ -195,7 +215,7 @@ public func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: Unsaf
 private func headsForward<Shape: GroupShape>(_ shape: Shape.Type, _ pairs: Range<Int>, _ out: UnsafeMutablePointer<Float>,
                           _ preatt: UnsafeMutablePointer<Float>, _ att: UnsafeMutablePointer<Float>,
                           _ qkv: UnsafePointer<Float>, T: Int, C: Int, NH: Int) {
-    let HS = C / NH, C3 = 3 * C, G = Shape.G
+    let HS = C / NH, C3 = 3 * C
     let scale = 1 / Float(HS).squareRoot()
     // One head's keys transposed (D × ld), then the query padded to D floats.
     let D = (HS + 7) / 8 * 8, ld = T + 7
@@ -216,18 +236,7 @@ private func headsForward<Shape: GroupShape>(_ shape: Shape.Type, _ pairs: Range
                 (pattern + t * T + t + 1).update(repeating: 0, count: T - t - 1)
                 (y + t * C).update(repeating: 0, count: HS)
             }
-            var t = 0
-            if G > 1 {
-                // Queries t..<t+G: keys 0...t for all of them, then query t+g's keys t+1...t+g.
-                while t + G <= T {
-                    accumulateRowsGrouped(shape, y + t * C, yStride: C, pattern + t * T, wGroup: T, wStride: 1, v, stride: C3, n: t + 1)
-                    for g in 1..<G {
-                        accumulateRows(y + (t + g) * C, pattern + (t + g) * T + t + 1, v + (t + 1) * C3, stride: C3, n: g, HS: HS)
-                    }
-                    t += G
-                }
-            }
-            for t in t..<T { accumulateRows(y + t * C, pattern + t * T, v, stride: C3, n: t + 1, HS: HS) }
+            mixCausalRows(shape, y, yStride: C, pattern, rows: v, stride: C3, T: T, HS: HS)
         }
     }
 }
@@ -313,19 +322,7 @@ private func headsBackward<Shape: GroupShape>(_ shape: Shape.Type, _ pairs: Rang
             // softmax: dsⱼ = aⱼ(daⱼ − Σₖ aₖdaₖ); s = q·k·scale
             for j in 0...t { row[j] = a[j] * (row[j] - weighted) * scale }
         }
-        var t = 0
-        if G > 1 {
-            // Queries t..<t+G: keys 0...t for all of them, then query t+g's keys t+1...t+g.
-            while t + G <= T {
-                accumulateRowsGrouped(shape, dq + t * C3, yStride: C3, ds + t * T, wGroup: T, wStride: 1,
-                                      k, stride: C3, n: t + 1)
-                for g in 1..<G {
-                    accumulateRows(dq + (t + g) * C3, ds + (t + g) * T + t + 1, k + (t + 1) * C3, stride: C3, n: g, HS: HS)
-                }
-                t += G
-            }
-        }
-        for t in t..<T { accumulateRows(dq + t * C3, ds + t * T, k, stride: C3, n: t + 1, HS: HS) }
+        mixCausalRows(shape, dq, yStride: C3, ds, rows: k, stride: C3, T: T, HS: HS)
         var j = 0
         if G > 1 {
             // Keys j..<j+G: key j+g's queries j+g..<j+G−1 first, then queries j+G−1..<T for all.
