@@ -73,4 +73,33 @@ import Testing
         #expect(abs(upright.height - flat.width) < 0.01)
         #expect(upright.maxY <= 50.01)  // −90° text runs upward from its anchor
     }
+
+    /// A token strip's measured height is the height its drawing takes: given exactly that, it
+    /// draws every token and its last row ends at the bottom (so a stage can size its panel to it).
+    @Test(arguments: [200.0, 640.0, 1500.0])
+    func tokenStripHeightIsWhatItDraws(width: Double) {
+        let words = ["The", " cat", " sat", " on", " the", " mat", "。", "今天", "天气", "很好", "e", "e"]
+        for (tokens, ids) in [(words, [Int]()), (words + words + words, Array(0..<36))] {
+            let strip = TokenStrip(tokens: tokens, ids: ids)
+            let h = strip.height(forWidth: width, theme: .light)
+            let items = strip.draw(in: Rect(x: 10, y: 20, width: width, height: h), theme: .light)
+            var boxes: [Rect] = []
+            var bottom = 20.0
+            for item in items {
+                switch item {
+                case .rect(let r, _, _, _): boxes.append(r); bottom = max(bottom, r.maxY)
+                case .text(let l): if !ids.isEmpty && l.vertical == .top { bottom = max(bottom, l.bounds.maxY) }
+                default: break
+                }
+            }
+            #expect(boxes.count == tokens.count, "\(tokens.count) tokens, \(boxes.count) drawn at width \(width)")
+            #expect(boxes.allSatisfy { $0.maxX <= 10 + width + 0.01 })
+            #expect(ids.isEmpty ? abs(bottom - (20 + h)) < 0.01 : bottom <= 20 + h + 0.01 && bottom > 20 + h - 3)
+            // One row less and the last token no longer fits.
+            if h > 40 {
+                let short = strip.draw(in: Rect(x: 10, y: 20, width: width, height: h - 1), theme: .light)
+                #expect(short.filter { if case .rect = $0 { true } else { false } }.count < tokens.count)
+            }
+        }
+    }
 }

@@ -33,11 +33,42 @@ public struct TokenStrip: Figure, Hashable, Sendable {
         self.visibleWhitespace = visibleWhitespace
     }
 
+    /// The height the strip needs to show every token in a frame `width` wide: what a stage
+    /// figure gives it, so the panel below starts under the last row rather than halfway down.
+    public func height(forWidth width: Double, theme: Theme) -> Double {
+        let m = Metrics(theme: theme, hasIDs: !ids.isEmpty, width: width)
+        var rows = tokens.isEmpty ? 0 : 1, x = 0.0
+        for i in tokens.indices {
+            let w = boxWidth(i, m)
+            if x > 0 && x + w > width { x = 0; rows += 1 }
+            x += w + m.gap
+        }
+        return rows == 0 ? 0 : Double(rows - 1) * m.rowH + m.boxH + m.idH
+    }
+
+    /// Sizes shared by drawing and measuring.
+    private struct Metrics {
+        let fs: Double, idSize: Double, boxH: Double, idH: Double, rowH: Double, padX: Double, gap: Double, maxBox: Double
+        init(theme: Theme, hasIDs: Bool, width: Double) {
+            fs = theme.labelSize; idSize = theme.tickSize
+            boxH = fs * 2; idH = hasIDs ? idSize * 1.4 : 0; rowH = boxH + idH + theme.gap
+            padX = fs * 0.5; gap = 4
+            maxBox = min(width, max(60, width / 4))
+        }
+    }
+
+    private func shownText(_ i: Int, _ m: Metrics) -> String {
+        Fonts.elide(visibleWhitespace ? TokenText.display(tokens[i]) : tokens[i], toWidth: m.maxBox - 2 * m.padX, size: m.fs)
+    }
+
+    private func boxWidth(_ i: Int, _ m: Metrics) -> Double {
+        let idText = i < ids.count ? String(ids[i]) : ""
+        return max(Fonts.width(shownText(i, m), size: m.fs), Fonts.width(idText, size: m.idSize)) + 2 * m.padX
+    }
+
     public func draw(in frame: Rect, theme: Theme) -> [Primitive] {
-        let fs = theme.labelSize, idSize = theme.tickSize
-        let boxH = fs * 2, idH = ids.isEmpty ? 0 : idSize * 1.4, rowH = boxH + idH + theme.gap
-        let padX = fs * 0.5, gap = 4.0
-        let maxBox = min(frame.width, max(60, frame.width / 4))
+        let m = Metrics(theme: theme, hasIDs: !ids.isEmpty, width: frame.width)
+        let fs = m.fs, idSize = m.idSize, boxH = m.boxH, idH = m.idH, rowH = m.rowH, gap = m.gap
         let scale: ColorScale? = values.isEmpty ? nil : {
             switch coloring {
             case .sequential(let r): return .sequential(values: values, colormap: theme.sequential, range: r)
@@ -46,11 +77,10 @@ public struct TokenStrip: Figure, Hashable, Sendable {
         }()
         var out: [Primitive] = []
         var x = frame.minX, y = frame.minY
-        for (i, tok) in tokens.enumerated() {
-            let text = visibleWhitespace ? TokenText.display(tok) : tok
+        for i in tokens.indices {
             let idText = i < ids.count ? String(ids[i]) : ""
-            let shown = Fonts.elide(text, toWidth: maxBox - 2 * padX, size: fs)
-            let w = max(Fonts.width(shown, size: fs), Fonts.width(idText, size: idSize)) + 2 * padX
+            let shown = shownText(i, m)
+            let w = boxWidth(i, m)
             if x > frame.minX && x + w > frame.maxX { x = frame.minX; y += rowH }
             guard y + boxH + idH <= frame.maxY + 0.01 else { break }  // out of room: stop, never spill
             let box = Rect(x: x, y: y, width: w, height: boxH)

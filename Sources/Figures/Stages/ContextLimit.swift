@@ -10,14 +10,16 @@ extension StageFigures {
         let n = tokens.count, dropped = max(0, n - context)
         let page = Page(theme: theme, title: words("上下文长度的限制：只能看 \(context) 个 token", "The context limit: \(context) tokens, no more"),
                         subtitle: words("共 \(n) 个 token；模型只读最后 \(context) 个，前 \(dropped) 个（虚线框）已经看不见", "\(n) tokens; the model reads only the last \(context), the first \(dropped) (dashed) are out of sight"))
-        let parts = Panels.rows(page.body, [1.5, 1], gap: theme.gap * 2)
-        var items = Titled(title: words("滑动窗口", "the sliding window"),
-                           content: TokenStrip(tokens: tokens, faded: Set(0..<dropped))).draw(in: parts[0], theme: theme)
+        let strip = TokenStrip(tokens: tokens, faded: Set(0..<dropped))
+        // The strip takes the rows it needs (at most 60 % of the page), the chart the rest.
+        let parts = Panels.top(page.body, height: Titled.headingHeight(theme) + strip.height(forWidth: page.body.width, theme: theme),
+                               maxShare: 0.6, gap: theme.gap * 3)
+        var items = Titled(title: words("滑动窗口", "the sliding window"), content: strip).draw(in: parts.top, theme: theme)
         if !positionNorms.isEmpty {
             let line = LineChart(series: [LineSeries(name: "", x: (0..<positionNorms.count).map(Double.init), y: positionNorms)],
                                  xTitle: words("位置 p（W_pos 只有 0…\(positionNorms.count - 1) 行）", "position p (W_pos has rows 0…\(positionNorms.count - 1) only)"),
                                  yTitle: "‖W_pos[p]‖")
-            items += line.draw(in: parts[1], theme: theme)
+            items += line.draw(in: parts.rest, theme: theme)
         }
         let caption = words(
             "模型的位置表只有 \(context) 行，所以一次最多读 \(context) 个 token；更长的文本里，前 \(dropped) 个 token 对下一个词的预测没有任何影响。",

@@ -93,6 +93,14 @@ enum Panels {
         columns(r, Array(repeating: 1, count: n), gap: gap)
     }
 
+    /// A top row `top` high (at most `maxShare` of the frame) and the rest below it, `gap` apart:
+    /// a panel sized to its content above one that takes what is left.
+    static func top(_ r: Rect, height top: Double, maxShare: Double, gap: Double) -> (top: Rect, rest: Rect) {
+        let h = min(top, r.height * maxShare)
+        return (Rect(x: r.minX, y: r.minY, width: r.width, height: h),
+                Rect(x: r.minX, y: r.minY + h + gap, width: r.width, height: max(1, r.height - h - gap)))
+    }
+
     /// Stacked rows, heights in proportion to `weights`.
     static func rows(_ r: Rect, _ weights: [Double], gap: Double) -> [Rect] {
         let total = weights.reduce(0, +), free = r.height - gap * Double(weights.count - 1)
@@ -112,8 +120,11 @@ struct Titled: Figure {
     /// Heading colour; nil is the theme's foreground.
     var color: Color? = nil
 
+    /// The heading's height above the content.
+    static func headingHeight(_ theme: Theme) -> Double { theme.labelSize * 1.5 }
+
     func draw(in frame: Rect, theme: Theme) -> [Primitive] {
-        let fs = theme.labelSize, h = fs * 1.5
+        let fs = theme.labelSize, h = Self.headingHeight(theme)
         let head = Label(Fonts.elide(title, toWidth: frame.width, size: fs, weight: .bold),
                          at: Point(x: frame.midX, y: frame.minY), size: fs, weight: .bold,
                          color: color ?? theme.foreground, horizontal: .center, vertical: .top)

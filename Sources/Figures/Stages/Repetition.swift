@@ -28,12 +28,14 @@ extension StageFigures {
                                 : words("「\(span)」（\(n) 个 token）出现 \(times) 次，起点在位置 \(positions)；生成时忽略了结束符",
                                         "\"\(span)\" (\(tokenCount)) occurs \(times) times, starting at positions \(positions); end-of-text ignored while generating")
                             : words("\(output.count) 个 token 内没有重复 3 个以上 token 的片段", "no span of 3 or more tokens repeats within \(output.count) tokens"))
-        let parts = Panels.rows(page.body, [1, 1], gap: theme.gap * 2)
-        var items = Titled(title: words("提示 + 贪婪输出（重复的片段每次出现都高亮）", "prompt + greedy output (every occurrence of the repeated span highlighted)"),
-                           content: TokenStrip(tokens: tokens, marked: marked)).draw(in: parts[0], theme: theme)
+        let strip = TokenStrip(tokens: tokens, marked: marked)
+        // The strip takes the rows it needs (at most 60 % of the page), the chart the rest.
+        let parts = Panels.top(page.body, height: Titled.headingHeight(theme) + strip.height(forWidth: page.body.width, theme: theme),
+                               maxShare: 0.6, gap: theme.gap * 3)
+        var items = Titled(title: words("提示 + 贪婪输出（重复的片段每次出现都高亮）", "prompt + greedy output (every occurrence of the repeated span highlighted)"), content: strip).draw(in: parts.top, theme: theme)
         let line = LineChart(series: [LineSeries(name: "", x: (1...max(1, probabilities.count)).map(Double.init), y: probabilities)],
                              xTitle: words("生成步", "generation step"), yTitle: words("所选 token 的概率", "chosen token's probability"))
-        items += line.draw(in: parts[1], theme: theme)
+        items += line.draw(in: parts.rest, theme: theme)
         let tail = probabilities.suffix(min(10, probabilities.count))
         let mean = tail.reduce(0, +) / Double(max(1, tail.count))
         let caption: String
