@@ -34,6 +34,12 @@ func parallelChunks(_ n: Int, work: Int, align: Int = 1, _ body: (Range<Int>) ->
     }
 }
 
+/// `parallelChunks` for callers outside the kernels (the trace's per-layer copies): the same
+/// chunks, the same pool.
+public func parallelRanges(_ n: Int, work: Int, _ body: (Range<Int>) -> Void) {
+    parallelChunks(n, work: work, body)
+}
+
 /// Kernel calls come by the hundred per training step and last tens of microseconds, so waking a
 /// parked thread for each (what `DispatchQueue.concurrentPerform` does) costs a good share of the
 /// step. The pool's workers spin for a short while (~0.1 ms) after each job, and only then park.

@@ -122,6 +122,25 @@ import Testing
         #expect(step[TraceName.probs]!.data == Array(full[TraceName.probs]!.row(T - 1)))
     }
 
+    /// The trace's layers are captured side by side: with one kernel thread or two, every
+    /// named tensor has the same bits (and the names are the same).
+    @Test(arguments: PositionalEncoding.allCases)
+    func traceIsTheSameWithOneThreadOrTwo(_ positional: PositionalEncoding) {
+        let model = Self.model(positional)
+        let ids = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3]
+        let saved = kernelThreads
+        defer { kernelThreads = saved }
+        kernelThreads = 1
+        let one = model.forward(ids, trace: true).trace!
+        kernelThreads = 2
+        let two = model.forward(ids, trace: true).trace!
+        #expect(one.orderedNames == two.orderedNames)
+        for name in one.orderedNames {
+            let a = one[name]!, b = two[name]!
+            #expect(a.shape == b.shape && zip(a.data, b.data).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(name)")
+        }
+    }
+
     @Test(arguments: PositionalEncoding.allCases)
     func traceHasEveryNamedTensorWithConsistentValues(_ positional: PositionalEncoding) {
         let model = Self.model(positional)

@@ -61,54 +61,66 @@ extension GPT {
                 for t in 0..<T { (d + t * C).update(from: qkv + t * 3 * C + which * C, count: C) }
             }
         }
-        for l in 0..<config.layers {
-            let o = a.layers[l], w = layout.layers[l]
-            put(TraceName.residPre(layer: l), grab(a.residualIn(l), rows))
-            put(TraceName.lnMean(layer: l, 1), grab(o.ln1Mean, stat))
-            put(TraceName.lnScale(layer: l, 1), Tensor(shape: column, data: (0..<T).map { 1 / x[o.ln1Rstd + $0] }))
-            put(TraceName.lnNormalized(layer: l, 1), grab(o.ln1, rows))
-            if let raw = unrotated[l] {
-                raw.withUnsafeBufferPointer {
-                    put(TraceName.q(layer: l), part($0.baseAddress!, 0))
-                    put(TraceName.k(layer: l), part($0.baseAddress!, 1))
+        // Each layer's tensors are copies and small products of its own activations: build the
+        // layers side by side (a trace of the shipped model is ~1 MB), then name them in order.
+        var perLayer = [[(String, Tensor)]](repeating: [], count: config.layers)
+        perLayer.withUnsafeMutableBufferPointer { out in
+            parallelRanges(config.layers, work: T * C * C * 64) { layers in
+                for l in layers {
+                    var named: [(String, Tensor)] = []
+                    named.reserveCapacity(23)
+                    func put(_ name: String, _ tensor: Tensor) { named.append((name, tensor)) }
+                    let o = a.layers[l], w = layout.layers[l]
+                    put(TraceName.residPre(layer: l), grab(a.residualIn(l), rows))
+                    put(TraceName.lnMean(layer: l, 1), grab(o.ln1Mean, stat))
+                    put(TraceName.lnScale(layer: l, 1), Tensor(shape: column, data: (0..<T).map { 1 / x[o.ln1Rstd + $0] }))
+                    put(TraceName.lnNormalized(layer: l, 1), grab(o.ln1, rows))
+                    if let raw = unrotated[l] {
+                        raw.withUnsafeBufferPointer {
+                            put(TraceName.q(layer: l), part($0.baseAddress!, 0))
+                            put(TraceName.k(layer: l), part($0.baseAddress!, 1))
+                        }
+                        put(TraceName.rotQ(layer: l), part(x + o.qkv, 0))
+                        put(TraceName.rotK(layer: l), part(x + o.qkv, 1))
+                    } else {
+                        put(TraceName.q(layer: l), part(x + o.qkv, 0))
+                        put(TraceName.k(layer: l), part(x + o.qkv, 1))
+                    }
+                    put(TraceName.v(layer: l), part(x + o.qkv, 2))
+                    // Scores for every (query, key) pair, the future included: what the mask then hides.
+                    var masked: Tensor?
+                    let unmasked = Tensor(shape: square) { u in
+                        masked = Tensor(shape: square) { m in
+                            attentionScoresForTrace(u, m, x + o.preatt, x + o.qkv, T: T, C: C, NH: NH)
+                        }
+                    }
+                    put(TraceName.scoresUnmasked(layer: l), unmasked)
+                    put(TraceName.scores(layer: l), masked!)
+                    put(TraceName.pattern(layer: l), grab(o.att, square))
+                    put(TraceName.z(layer: l), grab(o.atty, heads))
+                    // Head h's share of the output projection: z_h · W_O[h·HS..<(h+1)·HS, :], all T rows
+                    // in one product (row t lands at [t, h, :]).
+                    let result = Tensor(shape: [T, NH, C]) { r in
+                        for h in 0..<NH {
+                            gemm(M: T, N: C, K: HS, a: x + o.atty + h * HS, sam: C, sak: 1,
+                                 b: p + w.attnProjWeight + h * HS * C, ldb: C, c: r + h * C, ldc: NH * C)
+                        }
+                    }
+                    put(TraceName.result(layer: l), result)
+                    put(TraceName.attnOut(layer: l), grab(o.attproj, rows))
+                    put(TraceName.residMid(layer: l), grab(o.residual2, rows))
+                    put(TraceName.lnMean(layer: l, 2), grab(o.ln2Mean, stat))
+                    put(TraceName.lnScale(layer: l, 2), Tensor(shape: column, data: (0..<T).map { 1 / x[o.ln2Rstd + $0] }))
+                    put(TraceName.lnNormalized(layer: l, 2), grab(o.ln2, rows))
+                    put(TraceName.mlpPre(layer: l), grab(o.fch, wide))
+                    put(TraceName.mlpPost(layer: l), grab(o.fchGelu, wide))
+                    put(TraceName.mlpOut(layer: l), grab(o.fcproj, rows))
+                    put(TraceName.residPost(layer: l), grab(o.residual3, rows))
+                    out[l] = named
                 }
-                put(TraceName.rotQ(layer: l), part(x + o.qkv, 0))
-                put(TraceName.rotK(layer: l), part(x + o.qkv, 1))
-            } else {
-                put(TraceName.q(layer: l), part(x + o.qkv, 0))
-                put(TraceName.k(layer: l), part(x + o.qkv, 1))
             }
-            put(TraceName.v(layer: l), part(x + o.qkv, 2))
-            // Scores for every (query, key) pair, the future included: what the mask then hides.
-            var masked: Tensor?
-            let unmasked = Tensor(shape: square) { u in
-                masked = Tensor(shape: square) { m in
-                    attentionScoresForTrace(u, m, x + o.preatt, x + o.qkv, T: T, C: C, NH: NH)
-                }
-            }
-            put(TraceName.scoresUnmasked(layer: l), unmasked)
-            put(TraceName.scores(layer: l), masked!)
-            put(TraceName.pattern(layer: l), grab(o.att, square))
-            put(TraceName.z(layer: l), grab(o.atty, heads))
-            // Head h's share of the output projection: z_h · W_O[h·HS..<(h+1)·HS, :], all T rows
-            // in one product (row t lands at [t, h, :]).
-            let result = Tensor(shape: [T, NH, C]) { r in
-                for h in 0..<NH {
-                    gemm(M: T, N: C, K: HS, a: x + o.atty + h * HS, sam: C, sak: 1,
-                         b: p + w.attnProjWeight + h * HS * C, ldb: C, c: r + h * C, ldc: NH * C)
-                }
-            }
-            put(TraceName.result(layer: l), result)
-            put(TraceName.attnOut(layer: l), grab(o.attproj, rows))
-            put(TraceName.residMid(layer: l), grab(o.residual2, rows))
-            put(TraceName.lnMean(layer: l, 2), grab(o.ln2Mean, stat))
-            put(TraceName.lnScale(layer: l, 2), Tensor(shape: column, data: (0..<T).map { 1 / x[o.ln2Rstd + $0] }))
-            put(TraceName.lnNormalized(layer: l, 2), grab(o.ln2, rows))
-            put(TraceName.mlpPre(layer: l), grab(o.fch, wide))
-            put(TraceName.mlpPost(layer: l), grab(o.fchGelu, wide))
-            put(TraceName.mlpOut(layer: l), grab(o.fcproj, rows))
-            put(TraceName.residPost(layer: l), grab(o.residual3, rows))
         }
+        for named in perLayer { for (name, tensor) in named { put(name, tensor) } }
         put(TraceName.lnFinalMean, grab(a.lnfMean, stat))
         put(TraceName.lnFinalScale, Tensor(shape: column, data: (0..<T).map { 1 / x[a.lnfRstd + $0] }))
         put(TraceName.lnFinalNormalized, grab(a.lnf, rows))
