@@ -39,7 +39,7 @@ public struct TokenStrip: Figure, Hashable, Sendable {
         let m = Metrics(theme: theme, hasIDs: !ids.isEmpty, width: width)
         var rows = tokens.isEmpty ? 0 : 1, x = 0.0
         for i in tokens.indices {
-            let w = boxWidth(i, m)
+            let w = boxWidth(shownText(i, m), idText(i), m)
             if x > 0 && x + w > width { x = 0; rows += 1 }
             x += w + m.gap
         }
@@ -61,9 +61,10 @@ public struct TokenStrip: Figure, Hashable, Sendable {
         Fonts.elide(visibleWhitespace ? TokenText.display(tokens[i]) : tokens[i], toWidth: m.maxBox - 2 * m.padX, size: m.fs)
     }
 
-    private func boxWidth(_ i: Int, _ m: Metrics) -> Double {
-        let idText = i < ids.count ? String(ids[i]) : ""
-        return max(Fonts.width(shownText(i, m), size: m.fs), Fonts.width(idText, size: m.idSize)) + 2 * m.padX
+    private func idText(_ i: Int) -> String { i < ids.count ? String(ids[i]) : "" }
+
+    private func boxWidth(_ shown: String, _ idText: String, _ m: Metrics) -> Double {
+        max(Fonts.width(shown, size: m.fs), Fonts.width(idText, size: m.idSize)) + 2 * m.padX
     }
 
     public func draw(in frame: Rect, theme: Theme) -> [Primitive] {
@@ -78,9 +79,8 @@ public struct TokenStrip: Figure, Hashable, Sendable {
         var out: [Primitive] = []
         var x = frame.minX, y = frame.minY
         for i in tokens.indices {
-            let idText = i < ids.count ? String(ids[i]) : ""
-            let shown = shownText(i, m)
-            let w = boxWidth(i, m)
+            let idText = self.idText(i), shown = shownText(i, m)
+            let w = boxWidth(shown, idText, m)
             if x > frame.minX && x + w > frame.maxX { x = frame.minX; y += rowH }
             guard y + boxH + idH <= frame.maxY + 0.01 else { break }  // out of room: stop, never spill
             let box = Rect(x: x, y: y, width: w, height: boxH)
