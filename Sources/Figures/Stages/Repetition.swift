@@ -32,7 +32,8 @@ extension StageFigures {
         // The strip takes the rows it needs (at most 60 % of the page), the chart the rest.
         let parts = Panels.top(page.body, height: Titled.headingHeight(theme) + strip.height(forWidth: page.body.width, theme: theme),
                                maxShare: 0.6, gap: theme.gap * 3)
-        var items = Titled(title: words("提示 + 贪婪输出（重复的片段每次出现都高亮）", "prompt + greedy output (every occurrence of the repeated span highlighted)"), content: strip).draw(in: parts.top, theme: theme)
+        var items = Titled(title: words("提示 + 贪婪输出（重复的片段每次出现都高亮）", "prompt + greedy output (every occurrence of the repeated span highlighted)"),
+                           content: strip).draw(in: parts.top, theme: theme)
         let line = LineChart(series: [LineSeries(name: "", x: (1...max(1, probabilities.count)).map(Double.init), y: probabilities)],
                              xTitle: words("生成步", "generation step"), yTitle: words("所选 token 的概率", "chosen token's probability"))
         items += line.draw(in: parts.rest, theme: theme)
