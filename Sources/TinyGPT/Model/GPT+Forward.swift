@@ -62,7 +62,9 @@ extension GPT {
             }
         }
         // Each layer's tensors are copies and small products of its own activations: build the
-        // layers side by side (a trace of the shipped model is ~1 MB), then name them in order.
+        // layers side by side, then name them in order. `work` is a rough flop count (the per-head
+        // products' T·C·C, weighted for the copies beside them); for the shipped model (width 64)
+        // it passes the pool's threshold at every length, and a 32-token trace is ~1 MB of tensors.
         var perLayer = [[(String, Tensor)]](repeating: [], count: config.layers)
         perLayer.withUnsafeMutableBufferPointer { out in
             parallelRanges(config.layers, work: T * C * C * 64) { layers in
