@@ -30,10 +30,11 @@ public func crossEntropyForward(_ losses: UnsafeMutablePointer<Float>, _ probs: 
     }
 }
 
-/// dlogits (N, V) = (probs − onehot(target)) · dloss, for the mean loss dloss = 1/N. Overwrites.
+/// dlogits (N, V) = (probs − onehot(target)) · dloss, for the mean loss over `meanOver` rows (N, or
+/// the whole batch when these N rows are one shard of it): dloss = 1/meanOver. Overwrites.
 public func crossEntropySoftmaxBackward(_ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
-                                 _ targets: UnsafePointer<Int32>, N: Int, V: Int) {
-    let dloss = 1 / Float(N)
+                                 _ targets: UnsafePointer<Int32>, N: Int, V: Int, meanOver: Int? = nil) {
+    let dloss = 1 / Float(meanOver ?? N)
     parallelChunks(N, work: N * V * 2) { rows in
         for n in rows {
             let d = dlogits + n * V, p = probs + n * V

@@ -25,13 +25,14 @@ public func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeM
     }
 }
 
-/// Accumulates dinp, dweight, dbias from dout (N, C), using the saved mean and rstd.
-public func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
-                       _ dbias: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
-                       _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
-                       _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, N: Int, C: Int) {
-    // dinp row by row, split between threads; dweight and dbias sum over the rows, so they are
-    // accumulated afterwards, rows in order (the same bits as one pass).
+/// LayerNorm's backward pass in its two halves, which a training step runs apart (the first per
+/// shard of rows, the second over every row).
+
+/// Accumulates dinp (N, C) from dout (N, C), row by row, using the saved mean and rstd.
+public func layerNormBackwardInput(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
+                                   _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                                   _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, N: Int, C: Int) {
+    // Row by row: any split of the rows between threads gives the same bits.
     parallelChunks(N, work: N * C * 12) { rows in
     for n in rows {
         let x = inp + n * C, d = dout + n * C, dx = dinp + n * C
@@ -53,6 +54,13 @@ public func layerNormBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: Un
         }
     }
     }
+}
+
+/// Accumulates dweight (C) and dbias (C) from dout (N, C) over the rows in order: running sums, so
+/// rows 0..<n then n..<N in two calls give the bits of one call over all N.
+public func layerNormBackwardParameters(_ dweight: UnsafeMutablePointer<Float>, _ dbias: UnsafeMutablePointer<Float>,
+                                        _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
+                                        _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, N: Int, C: Int) {
     // dweight and dbias: each channel sums over the rows in order, sixteen channels at a time
     // (lanes do the scalar loop's operations), channel blocks split between threads.
     parallelChunks(C, work: N * C * 4, align: 16) { channels in

@@ -257,15 +257,24 @@ public func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePoint
     gemm(M: N, N: OUT, K: IN, a: inp, sam: IN, sak: 1, b: weight, ldb: OUT, c: out, ldc: OUT, bias: bias)
 }
 
-/// dinp (N, IN) = dout · Wᵀ (overwritten: each layer input has this one gradient), and accumulates
-/// dweight (IN, OUT) += inpᵀ · dout, dbias (OUT) += Σₙ dout.
+/// The linear layer's backward pass in its two halves, which a training step runs apart (the
+/// first per shard of rows, the second over every row): `matmulBackwardInput` is row by row,
+/// `matmulBackwardWeights` sums over the rows.
+
+/// dinp (N, IN) = dout · Wᵀ (overwritten: each layer input has this one gradient).
 /// `scratch` holds IN·OUT floats (Wᵀ, so the product runs along contiguous rows).
-public func matmulBackward(_ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>,
-                    _ dbias: UnsafeMutablePointer<Float>?,
-                    _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
-                    N: Int, IN: Int, OUT: Int, scratch: UnsafeMutablePointer<Float>) {
+public func matmulBackwardInput(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
+                                _ weight: UnsafePointer<Float>, N: Int, IN: Int, OUT: Int,
+                                scratch: UnsafeMutablePointer<Float>) {
     transpose(weight, rows: IN, cols: OUT, into: scratch)
     gemm(M: N, N: IN, K: OUT, a: dout, sam: OUT, sak: 1, b: scratch, ldb: IN, c: dinp, ldc: IN)
+}
+
+/// dweight (IN, OUT) += inpᵀ · dout, dbias (OUT) += Σₙ dout, over the N rows in order. Both are
+/// `gemm`'s and `columnSums`'s running sums, so rows 0..<n then n..<N in two calls give the bits
+/// of one call over all N.
+public func matmulBackwardWeights(_ dweight: UnsafeMutablePointer<Float>, _ dbias: UnsafeMutablePointer<Float>?,
+                                  _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, N: Int, IN: Int, OUT: Int) {
     gemm(M: IN, N: OUT, K: N, a: inp, sam: 1, sak: IN, b: dout, ldb: OUT, c: dweight, ldc: OUT, accumulate: true)
     if let dbias { columnSums(dout, rows: N, cols: OUT, into: dbias) }
 }

@@ -61,6 +61,35 @@ import Testing
         #expect(one == two, "gradients and the updated parameters must not depend on the thread count")
     }
 
+    /// Cutting the batch into shards (each its own forward pass and activation gradients, then the
+    /// parameter sums shard after shard) must give one pass's loss and gradients to the bit, for
+    /// uneven shards too (5 rows in 2 or 3), with one thread or two, for every position encoding.
+    @Test(arguments: PositionalEncoding.allCases)
+    func shardsDoNotChangeTheGradients(_ positional: PositionalEncoding) {
+        let config = GPTConfig(vocabSize: 64, contextLength: 16, layers: 2, heads: 2, width: 32, positional: positional)
+        var rng = SplitMix64(seed: 8)
+        let inputs = (0..<80).map { _ in rng.nextInt(below: 64) }, targets = (0..<80).map { _ in rng.nextInt(below: 64) }
+        func run(shards: Int, threads: Int) -> (loss: Float, firstRows: Float, grads: [Float]) {
+            let saved = kernelThreads
+            kernelThreads = threads
+            defer { kernelThreads = saved }
+            let model = GPT(config: config, seed: 21)
+            let ws = TrainingWorkspace(model: model, batchSize: 5, sequenceLength: 16, shards: shards)
+            ws.load(inputs: inputs, targets: targets)
+            let loss = model.forward(ws)
+            model.backward(ws)
+            return (loss, ws.meanLoss(rows: 3), ws.gradients)
+        }
+        let one = run(shards: 1, threads: 1)
+        #expect(one.grads.contains { $0 != 0 })
+        for (shards, threads) in [(2, 1), (2, 2), (3, 2), (5, 2)] {
+            let other = run(shards: shards, threads: threads)
+            #expect(other.loss == one.loss && other.firstRows == one.firstRows, "\(shards) shards, \(threads) threads")
+            let differing = zip(other.grads, one.grads).filter { $0.0.bitPattern != $0.1.bitPattern }.count
+            #expect(other.grads.count == one.grads.count && differing == 0, "\(shards) shards, \(threads) threads: \(differing) gradients differ")
+        }
+    }
+
     /// Every tile of `gemm` (AVX-512 8×32 on packed panels where the CPU has it, AVX2 6×16, the
     /// one-row tiles and their column tails) must compute each element as init, then fma over k = 0, 1, …: exactly the
     /// plain scalar loop, whatever the tile, the thread count or the instruction set.

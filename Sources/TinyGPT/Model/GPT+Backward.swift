@@ -1,33 +1,67 @@
 import Kernels
 /// Buffers for training on (B, T) batches, allocated once so a training step allocates nothing:
 /// activations, their gradients, the parameter gradients and kernel scratch space.
+///
+/// The batch's rows are cut into shards, one per kernel thread (at most B). Each shard has its own
+/// activations, activation gradients and scratch, and runs the forward pass and the backward pass's
+/// chain of activation gradients on one thread, without the hand-off between threads that every
+/// kernel would otherwise pay (a step makes about a hundred kernel calls of tens of microseconds).
+/// Only the parameter gradients, which sum over every row, wait for all shards: then each kernel is
+/// split between the threads as before, shard after shard in row order. Each of those sums is a
+/// running sum over the rows (`gemm`'s FMA chain, `columnSums`, the LayerNorm and embedding sums),
+/// so rows 0..<n then n..<N give the bits of one pass over all N: the shard count changes no bits.
 public final class TrainingWorkspace {
-    let layout: ActivationLayout
-    let acts: FloatBuffer
-    let dacts: FloatBuffer
+    /// Rows `rows` of the batch with their own buffers; `inputs` and `targets` point into the
+    /// workspace's.
+    final class Shard {
+        let rows: Range<Int>
+        let layout: ActivationLayout
+        let acts: FloatBuffer
+        let dacts: FloatBuffer
+        let scratch: FloatBuffer
+        let inputs: UnsafeMutablePointer<Int32>
+        let targets: UnsafeMutablePointer<Int32>
+        /// Activation-gradient ranges to clear before each backward pass (the ones kernels add into).
+        let zeroedGradients: [(Int, Int)]
+
+        init(_ c: GPTConfig, rows: Range<Int>, T: Int, inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>) {
+            self.rows = rows
+            layout = ActivationLayout(c, B: rows.count, T: T)
+            acts = FloatBuffer(count: layout.count)
+            dacts = FloatBuffer(count: layout.count)
+            scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width))
+            zeroedGradients = layout.accumulatedGradients
+            self.inputs = inputs + rows.lowerBound * T
+            self.targets = targets + rows.lowerBound * T
+        }
+    }
+
+    let shards: [Shard]
     /// Parameter gradients, in the same layout as the parameter slab.
     let grads: FloatBuffer
     let wteT: FloatBuffer
-    let scratch: FloatBuffer
     let inputs: UnsafeMutablePointer<Int32>
     let targets: UnsafeMutablePointer<Int32>
-    /// Activation-gradient ranges to clear before each backward pass (the ones kernels add into).
-    let zeroedGradients: [(Int, Int)]
+    public let batchSize: Int
+    public let sequenceLength: Int
 
-    public init(model: GPT, batchSize B: Int, sequenceLength T: Int) {
+    /// `shards` defaults to one per kernel thread; whatever it is, the results are the same bits.
+    public init(model: GPT, batchSize B: Int, sequenceLength T: Int, shards count: Int? = nil) {
         let c = model.config
         precondition(T <= c.contextLength, "sequence length \(T) exceeds the context \(c.contextLength)")
-        layout = ActivationLayout(c, B: B, T: T)
-        acts = FloatBuffer(count: layout.count)
-        dacts = FloatBuffer(count: layout.count)
-        zeroedGradients = layout.accumulatedGradients
+        precondition(B >= 1, "batch size must be at least 1")
+        batchSize = B
+        sequenceLength = T
         grads = FloatBuffer(count: model.layout.count)
         wteT = FloatBuffer(count: c.vocabSize * c.width)
-        scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width))
         inputs = .allocate(capacity: B * T)
         inputs.initialize(repeating: 0, count: B * T)
         targets = .allocate(capacity: B * T)
         targets.initialize(repeating: 0, count: B * T)
+        let n = min(B, max(1, count ?? kernelThreads))
+        shards = (0..<n).map { [inputs, targets] i in
+            Shard(c, rows: (i * B / n)..<((i + 1) * B / n), T: T, inputs: inputs, targets: targets)
+        }
     }
 
     deinit {
@@ -35,12 +69,9 @@ public final class TrainingWorkspace {
         targets.deallocate()
     }
 
-    public var batchSize: Int { layout.B }
-    public var sequenceLength: Int { layout.T }
-
     /// Copies a batch in: `inputs` and `targets` are B·T token ids, row-major (B, T).
     public func load(inputs ids: [Int], targets next: [Int]) {
-        precondition(ids.count == layout.B * layout.T && next.count == ids.count, "batch must hold B·T ids")
+        precondition(ids.count == batchSize * sequenceLength && next.count == ids.count, "batch must hold B·T ids")
         for i in 0..<ids.count {
             inputs[i] = Int32(ids[i])
             targets[i] = Int32(next[i])
@@ -49,18 +80,26 @@ public final class TrainingWorkspace {
 
     /// A copy of the parameter gradients after `backward`.
     public var gradients: [Float] { grads.array }
+
+    /// Runs `body` for every shard, the shards side by side on the kernel threads (each shard's
+    /// kernels then run on its thread alone).
+    func eachShard(_ body: (Shard) -> Void) {
+        if shards.count == 1 { body(shards[0]); return }
+        parallelRanges(shards.count, work: .max) { r in for i in r { body(shards[i]) } }
+    }
 }
 
 extension TrainingWorkspace {
     /// The mean next-token loss of the last forward pass over the batch's first `rows` rows, summed
     /// in the order `GPT.forward` sums (all rows: the same Float it returned).
     public func meanLoss(rows: Int) -> Float {
-        let n = rows * layout.T
-        precondition(rows >= 1 && rows <= layout.B, "rows out of range")
-        let losses = acts[layout.losses]
+        precondition(rows >= 1 && rows <= batchSize, "rows out of range")
         var sum: Float = 0
-        for i in 0..<n { sum += losses[i] }
-        return sum / Float(n)
+        for s in shards where s.rows.lowerBound < rows {
+            let losses = s.acts[s.layout.losses]
+            for i in 0..<((min(rows, s.rows.upperBound) - s.rows.lowerBound) * sequenceLength) { sum += losses[i] }
+        }
+        return sum / Float(rows * sequenceLength)
     }
 }
 
@@ -68,61 +107,107 @@ extension GPT {
     /// Forward pass over the workspace's batch; returns the mean next-token cross-entropy.
     @discardableResult
     public func forward(_ ws: TrainingWorkspace) -> Float {
-        let a = ws.layout, BT = a.B * a.T
         // The parameters change every step: transpose into the workspace's own table.
         transpose(params[layout.tokenEmbedding], rows: config.vocabSize, cols: config.width, into: ws.wteT.pointer)
-        forwardPass(ws.acts, a, ws.inputs, wteT: ws.wteT.pointer)
-        let losses = ws.acts[a.losses]
-        crossEntropyForward(losses, ws.acts[a.probs], ws.targets, N: BT, V: config.vocabSize)
-        var sum: Float = 0
-        for i in 0..<BT { sum += losses[i] }
-        return sum / Float(BT)
+        ws.eachShard { s in
+            let a = s.layout
+            forwardPass(s.acts, a, s.inputs, wteT: ws.wteT.pointer)
+            crossEntropyForward(s.acts[a.losses], s.acts[a.probs], s.targets, N: a.B * a.T, V: config.vocabSize)
+        }
+        return ws.meanLoss(rows: ws.batchSize)
     }
 
     /// Backward pass after `forward(ws)`: parameter gradients of the mean loss into `ws.grads`
     /// (overwritten, not accumulated across calls).
     public func backward(_ ws: TrainingWorkspace) {
-        let a = ws.layout, B = a.B, T = a.T, BT = B * T
-        let C = config.width, NH = config.heads, V = config.vocabSize
-        let p = params.pointer, x = ws.acts.pointer, g = ws.grads.pointer, d = ws.dacts.pointer
-        let scratch = ws.scratch.pointer
-        ws.grads.zero()
-        for (offset, count) in ws.zeroedGradients { (d + offset).update(repeating: 0, count: count) }
+        let rows = ws.batchSize * ws.sequenceLength
+        ws.eachShard { activationGradients($0, meanOver: rows) }
+        parameterGradients(ws)
+    }
 
-        crossEntropySoftmaxBackward(d + a.logits, x + a.probs, ws.targets, N: BT, V: V)
-        // logits = lnf · wteᵀ, so dlnf += dlogits · wte and dwte += dlogitsᵀ · lnf.
+    /// The gradient of the mean loss over `meanOver` rows with respect to every activation of shard
+    /// `s`, output to input. Parameters are read, not differentiated (`parameterGradients`).
+    private func activationGradients(_ s: TrainingWorkspace.Shard, meanOver: Int) {
+        let a = s.layout, B = a.B, T = a.T, BT = B * T
+        let C = config.width, NH = config.heads, V = config.vocabSize
+        let p = params.pointer, x = s.acts.pointer, d = s.dacts.pointer, scratch = s.scratch.pointer
+        for (offset, count) in s.zeroedGradients { (d + offset).update(repeating: 0, count: count) }
+
+        crossEntropySoftmaxBackward(d + a.logits, x + a.probs, s.targets, N: BT, V: V, meanOver: meanOver)
+        // logits = lnf · wteᵀ, so dlnf = dlogits · wte.
         gemm(M: BT, N: C, K: V, a: d + a.logits, sam: V, sak: 1, b: p + layout.tokenEmbedding, ldb: C,
              c: d + a.lnf, ldc: C)
-        gemm(M: V, N: C, K: BT, a: d + a.logits, sam: 1, sak: V, b: x + a.lnf, ldb: C,
-             c: g + layout.tokenEmbedding, ldc: C, accumulate: true)
         let last = a.residualIn(config.layers)
-        layerNormBackward(d + last, g + layout.lnfWeight, g + layout.lnfBias, d + a.lnf, x + last,
-                          p + layout.lnfWeight, x + a.lnfMean, x + a.lnfRstd, N: BT, C: C)
+        layerNormBackwardInput(d + last, d + a.lnf, x + last, p + layout.lnfWeight, x + a.lnfMean, x + a.lnfRstd, N: BT, C: C)
 
         for l in (0..<config.layers).reversed() {
             let w = layout.layers[l], o = a.layers[l], r = a.residualIn(l)
             // residual3 = residual2 + fcproj: both get residual3's gradient as it is (the MLP's
             // output reads it in place; residual2's copy then gathers LayerNorm 2's share too).
             (d + o.residual2).update(from: d + o.residual3, count: BT * C)
-            matmulBackward(d + o.fchGelu, g + w.fcProjWeight, g + w.fcProjBias, d + o.residual3, x + o.fchGelu,
-                           p + w.fcProjWeight, N: BT, IN: 4 * C, OUT: C, scratch: scratch)
+            matmulBackwardInput(d + o.fchGelu, d + o.residual3, p + w.fcProjWeight, N: BT, IN: 4 * C, OUT: C, scratch: scratch)
             geluBackward(d + o.fch, x + o.fch, d + o.fchGelu, BT * 4 * C)
-            matmulBackward(d + o.ln2, g + w.fcWeight, g + w.fcBias, d + o.fch, x + o.ln2,
-                           p + w.fcWeight, N: BT, IN: C, OUT: 4 * C, scratch: scratch)
-            layerNormBackward(d + o.residual2, g + w.ln2Weight, g + w.ln2Bias, d + o.ln2, x + o.residual2,
-                              p + w.ln2Weight, x + o.ln2Mean, x + o.ln2Rstd, N: BT, C: C)
+            matmulBackwardInput(d + o.ln2, d + o.fch, p + w.fcWeight, N: BT, IN: C, OUT: 4 * C, scratch: scratch)
+            layerNormBackwardInput(d + o.residual2, d + o.ln2, x + o.residual2, p + w.ln2Weight, x + o.ln2Mean, x + o.ln2Rstd, N: BT, C: C)
             // residual2 = residualIn + attproj, the same way.
             (d + r).update(from: d + o.residual2, count: BT * C)
-            matmulBackward(d + o.atty, g + w.attnProjWeight, g + w.attnProjBias, d + o.residual2, x + o.atty,
-                           p + w.attnProjWeight, N: BT, IN: C, OUT: C, scratch: scratch)
+            matmulBackwardInput(d + o.atty, d + o.residual2, p + w.attnProjWeight, N: BT, IN: C, OUT: C, scratch: scratch)
             attentionBackward(d + o.qkv, d + o.atty, x + o.qkv, x + o.att, B: B, T: T, C: C, NH: NH)
             if let rotary { ropeBackward(d + o.qkv, rotary, B: B, T: T, C: C, NH: NH) }
-            matmulBackward(d + o.ln1, g + w.qkvWeight, g + w.qkvBias, d + o.qkv, x + o.ln1,
-                           p + w.qkvWeight, N: BT, IN: C, OUT: 3 * C, scratch: scratch)
-            layerNormBackward(d + r, g + w.ln1Weight, g + w.ln1Bias, d + o.ln1, x + r,
-                              p + w.ln1Weight, x + o.ln1Mean, x + o.ln1Rstd, N: BT, C: C)
+            matmulBackwardInput(d + o.ln1, d + o.qkv, p + w.qkvWeight, N: BT, IN: C, OUT: 3 * C, scratch: scratch)
+            layerNormBackwardInput(d + r, d + o.ln1, x + r, p + w.ln1Weight, x + o.ln1Mean, x + o.ln1Rstd, N: BT, C: C)
+        }
+    }
+
+    /// `ws.grads` = the parameter gradients, from every shard's activations and their gradients.
+    /// Each tensor's sums take the shards in row order (the shard loop innermost), so every tensor
+    /// sees its rows in the order one pass over the batch would.
+    private func parameterGradients(_ ws: TrainingWorkspace) {
+        let C = config.width, V = config.vocabSize, T = ws.sequenceLength
+        let g = ws.grads.pointer
+        ws.grads.zero()
+        /// Calls `body(acts, dacts, layout, rows)` for each shard in turn.
+        func shards(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, ActivationLayout, Int) -> Void) {
+            for s in ws.shards { body(s.acts.pointer, s.dacts.pointer, s.layout, s.rows.count * T) }
+        }
+        // dwte += dlogitsᵀ · lnf (the tied unembedding).
+        shards { x, d, a, N in
+            gemm(M: V, N: C, K: N, a: d + a.logits, sam: 1, sak: V, b: x + a.lnf, ldb: C, c: g + layout.tokenEmbedding, ldc: C, accumulate: true)
+        }
+        shards { x, d, a, N in
+            layerNormBackwardParameters(g + layout.lnfWeight, g + layout.lnfBias, d + a.lnf, x + a.residualIn(config.layers),
+                                        x + a.lnfMean, x + a.lnfRstd, N: N, C: C)
+        }
+        for l in (0..<config.layers).reversed() {
+            let w = layout.layers[l]
+            shards { x, d, a, N in
+                let o = a.layers[l]
+                matmulBackwardWeights(g + w.fcProjWeight, g + w.fcProjBias, d + o.residual3, x + o.fchGelu, N: N, IN: 4 * C, OUT: C)
+            }
+            shards { x, d, a, N in
+                let o = a.layers[l]
+                matmulBackwardWeights(g + w.fcWeight, g + w.fcBias, d + o.fch, x + o.ln2, N: N, IN: C, OUT: 4 * C)
+            }
+            shards { x, d, a, N in
+                let o = a.layers[l]
+                layerNormBackwardParameters(g + w.ln2Weight, g + w.ln2Bias, d + o.ln2, x + o.residual2, x + o.ln2Mean, x + o.ln2Rstd, N: N, C: C)
+            }
+            shards { x, d, a, N in
+                let o = a.layers[l]
+                matmulBackwardWeights(g + w.attnProjWeight, g + w.attnProjBias, d + o.residual2, x + o.atty, N: N, IN: C, OUT: C)
+            }
+            shards { x, d, a, N in
+                let o = a.layers[l]
+                matmulBackwardWeights(g + w.qkvWeight, g + w.qkvBias, d + o.qkv, x + o.ln1, N: N, IN: C, OUT: 3 * C)
+            }
+            shards { x, d, a, N in
+                let o = a.layers[l]
+                layerNormBackwardParameters(g + w.ln1Weight, g + w.ln1Bias, d + o.ln1, x + a.residualIn(l), x + o.ln1Mean, x + o.ln1Rstd, N: N, C: C)
+            }
         }
         let dwpe = layout.positionEmbedding.map { g + $0 }
-        embeddingBackward(g + layout.tokenEmbedding, dwpe, d + a.encoded, ws.inputs, B: B, T: T, C: C)
+        for s in ws.shards {
+            embeddingBackward(g + layout.tokenEmbedding, dwpe, s.dacts.pointer + s.layout.encoded, s.inputs, B: s.rows.count, T: T, C: C)
+        }
     }
 }
