@@ -1,15 +1,17 @@
 import Kernels
+import Synchronization
 /// Buffers for training on (B, T) batches, allocated once so a training step allocates nothing:
 /// activations, their gradients, the parameter gradients and kernel scratch space.
 ///
 /// The batch's rows are cut into shards, one per kernel thread (at most B). Each shard has its own
-/// activations, activation gradients and scratch, and runs the forward pass and the backward pass's
-/// chain of activation gradients on one thread, without the hand-off between threads that every
-/// kernel would otherwise pay (a step makes about a hundred kernel calls of tens of microseconds).
-/// Only the parameter gradients, which sum over every row, wait for all shards: then each kernel is
-/// split between the threads as before, shard after shard in row order. Each of those sums is a
-/// running sum over the rows (`gemm`'s FMA chain, `columnSums`, the LayerNorm and embedding sums),
-/// so rows 0..<n then n..<N give the bits of one pass over all N: the shard count changes no bits.
+/// activations, activation gradients and scratch, and runs its forward and backward pass on one
+/// thread, without the hand-off between threads that every kernel would otherwise pay (a step
+/// makes about a hundred kernel calls of tens of microseconds). The parameter gradients sum over
+/// every row: each shard adds its rows to a tensor's sum right after computing them (its data
+/// still in its core's cache), but only once the shard before it has added its own, so every
+/// tensor gets its rows in batch order. Those sums are running sums over the rows (`gemm`'s FMA
+/// chain, `columnSums`, the LayerNorm and embedding sums): rows 0..<n then n..<N give the bits of
+/// one pass over all N, so the shard count changes no bits.
 public final class TrainingWorkspace {
     /// Rows `rows` of the batch with their own buffers; `inputs` and `targets` point into the
     /// workspace's.
@@ -23,6 +25,9 @@ public final class TrainingWorkspace {
         let targets: UnsafeMutablePointer<Int32>
         /// Activation-gradient ranges to clear before each backward pass (the ones kernels add into).
         let zeroedGradients: [(Int, Int)]
+        /// How many of its additions to the parameter gradients this shard has made in the current
+        /// backward pass; the next shard waits on it.
+        let added = Atomic<Int>(0)
 
         init(_ c: GPTConfig, rows: Range<Int>, T: Int, inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>) {
             self.rows = rows
@@ -120,25 +125,53 @@ extension GPT {
     /// Backward pass after `forward(ws)`: parameter gradients of the mean loss into `ws.grads`
     /// (overwritten, not accumulated across calls).
     public func backward(_ ws: TrainingWorkspace) {
+        ws.grads.zero()
+        for s in ws.shards { s.added.store(0, ordering: .relaxed) }
         let rows = ws.batchSize * ws.sequenceLength
-        ws.eachShard { activationGradients($0, meanOver: rows) }
-        parameterGradients(ws)
+        ws.eachShard { backward(ws, shard: $0, meanOver: rows) }
+        // The embedding's scatter-add comes last for every row (the unembedding's product added
+        // into the same table first, for every shard).
+        let dwpe = layout.positionEmbedding.map { ws.grads.pointer + $0 }
+        for s in ws.shards {
+            embeddingBackward(ws.grads.pointer + layout.tokenEmbedding, dwpe, s.dacts.pointer + s.layout.encoded, s.inputs,
+                              B: s.rows.count, T: ws.sequenceLength, C: config.width)
+        }
     }
 
-    /// The gradient of the mean loss over `meanOver` rows with respect to every activation of shard
-    /// `s`, output to input. Parameters are read, not differentiated (`parameterGradients`).
-    private func activationGradients(_ s: TrainingWorkspace.Shard, meanOver: Int) {
+    /// Shard `s`'s part of the backward pass: the gradient of the mean loss over `meanOver` rows
+    /// with respect to each of its activations, output to input, and its rows' share of each
+    /// parameter gradient, added in turn after the previous shard's (`inTurn`).
+    private func backward(_ ws: TrainingWorkspace, shard s: TrainingWorkspace.Shard, meanOver: Int) {
         let a = s.layout, B = a.B, T = a.T, BT = B * T
         let C = config.width, NH = config.heads, V = config.vocabSize
-        let p = params.pointer, x = s.acts.pointer, d = s.dacts.pointer, scratch = s.scratch.pointer
+        let p = params.pointer, x = s.acts.pointer, d = s.dacts.pointer, g = ws.grads.pointer, scratch = s.scratch.pointer
+        let previous = ws.shards.firstIndex { $0 === s }.flatMap { $0 > 0 ? ws.shards[$0 - 1] : nil }
+        var added = 0
+        /// Runs `body`, this shard's addition to one parameter gradient, once the previous shard
+        /// has made the same addition. Every shard makes its additions in the same order, and
+        /// shards start in order on the threads (the pool hands out chunks in order), so the
+        /// shard waited for is always running or done.
+        func inTurn(_ body: () -> Void) {
+            if let previous { while previous.added.load(ordering: .acquiring) <= added {} }
+            body()
+            added += 1
+            s.added.store(added, ordering: .releasing)
+        }
         for (offset, count) in s.zeroedGradients { (d + offset).update(repeating: 0, count: count) }
 
         crossEntropySoftmaxBackward(d + a.logits, x + a.probs, s.targets, N: BT, V: V, meanOver: meanOver)
-        // logits = lnf · wteᵀ, so dlnf = dlogits · wte.
+        // logits = lnf · wteᵀ, so dlnf = dlogits · wte and dwte += dlogitsᵀ · lnf.
         gemm(M: BT, N: C, K: V, a: d + a.logits, sam: V, sak: 1, b: p + layout.tokenEmbedding, ldb: C,
              c: d + a.lnf, ldc: C)
+        inTurn {
+            gemm(M: V, N: C, K: BT, a: d + a.logits, sam: 1, sak: V, b: x + a.lnf, ldb: C,
+                 c: g + layout.tokenEmbedding, ldc: C, accumulate: true)
+        }
         let last = a.residualIn(config.layers)
         layerNormBackwardInput(d + last, d + a.lnf, x + last, p + layout.lnfWeight, x + a.lnfMean, x + a.lnfRstd, N: BT, C: C)
+        inTurn {
+            layerNormBackwardParameters(g + layout.lnfWeight, g + layout.lnfBias, d + a.lnf, x + last, x + a.lnfMean, x + a.lnfRstd, N: BT, C: C)
+        }
 
         for l in (0..<config.layers).reversed() {
             let w = layout.layers[l], o = a.layers[l], r = a.residualIn(l)
@@ -146,68 +179,26 @@ extension GPT {
             // output reads it in place; residual2's copy then gathers LayerNorm 2's share too).
             (d + o.residual2).update(from: d + o.residual3, count: BT * C)
             matmulBackwardInput(d + o.fchGelu, d + o.residual3, p + w.fcProjWeight, N: BT, IN: 4 * C, OUT: C, scratch: scratch)
+            inTurn { matmulBackwardWeights(g + w.fcProjWeight, g + w.fcProjBias, d + o.residual3, x + o.fchGelu, N: BT, IN: 4 * C, OUT: C) }
             geluBackward(d + o.fch, x + o.fch, d + o.fchGelu, BT * 4 * C)
             matmulBackwardInput(d + o.ln2, d + o.fch, p + w.fcWeight, N: BT, IN: C, OUT: 4 * C, scratch: scratch)
+            inTurn { matmulBackwardWeights(g + w.fcWeight, g + w.fcBias, d + o.fch, x + o.ln2, N: BT, IN: C, OUT: 4 * C) }
             layerNormBackwardInput(d + o.residual2, d + o.ln2, x + o.residual2, p + w.ln2Weight, x + o.ln2Mean, x + o.ln2Rstd, N: BT, C: C)
+            inTurn {
+                layerNormBackwardParameters(g + w.ln2Weight, g + w.ln2Bias, d + o.ln2, x + o.residual2, x + o.ln2Mean, x + o.ln2Rstd, N: BT, C: C)
+            }
             // residual2 = residualIn + attproj, the same way.
             (d + r).update(from: d + o.residual2, count: BT * C)
             matmulBackwardInput(d + o.atty, d + o.residual2, p + w.attnProjWeight, N: BT, IN: C, OUT: C, scratch: scratch)
+            inTurn { matmulBackwardWeights(g + w.attnProjWeight, g + w.attnProjBias, d + o.residual2, x + o.atty, N: BT, IN: C, OUT: C) }
             attentionBackward(d + o.qkv, d + o.atty, x + o.qkv, x + o.att, B: B, T: T, C: C, NH: NH)
             if let rotary { ropeBackward(d + o.qkv, rotary, B: B, T: T, C: C, NH: NH) }
             matmulBackwardInput(d + o.ln1, d + o.qkv, p + w.qkvWeight, N: BT, IN: C, OUT: 3 * C, scratch: scratch)
+            inTurn { matmulBackwardWeights(g + w.qkvWeight, g + w.qkvBias, d + o.qkv, x + o.ln1, N: BT, IN: C, OUT: 3 * C) }
             layerNormBackwardInput(d + r, d + o.ln1, x + r, p + w.ln1Weight, x + o.ln1Mean, x + o.ln1Rstd, N: BT, C: C)
-        }
-    }
-
-    /// `ws.grads` = the parameter gradients, from every shard's activations and their gradients.
-    /// Each tensor's sums take the shards in row order (the shard loop innermost), so every tensor
-    /// sees its rows in the order one pass over the batch would.
-    private func parameterGradients(_ ws: TrainingWorkspace) {
-        let C = config.width, V = config.vocabSize, T = ws.sequenceLength
-        let g = ws.grads.pointer
-        ws.grads.zero()
-        /// Calls `body(acts, dacts, layout, rows)` for each shard in turn.
-        func shards(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, ActivationLayout, Int) -> Void) {
-            for s in ws.shards { body(s.acts.pointer, s.dacts.pointer, s.layout, s.rows.count * T) }
-        }
-        // dwte += dlogitsᵀ · lnf (the tied unembedding).
-        shards { x, d, a, N in
-            gemm(M: V, N: C, K: N, a: d + a.logits, sam: 1, sak: V, b: x + a.lnf, ldb: C, c: g + layout.tokenEmbedding, ldc: C, accumulate: true)
-        }
-        shards { x, d, a, N in
-            layerNormBackwardParameters(g + layout.lnfWeight, g + layout.lnfBias, d + a.lnf, x + a.residualIn(config.layers),
-                                        x + a.lnfMean, x + a.lnfRstd, N: N, C: C)
-        }
-        for l in (0..<config.layers).reversed() {
-            let w = layout.layers[l]
-            shards { x, d, a, N in
-                let o = a.layers[l]
-                matmulBackwardWeights(g + w.fcProjWeight, g + w.fcProjBias, d + o.residual3, x + o.fchGelu, N: N, IN: 4 * C, OUT: C)
+            inTurn {
+                layerNormBackwardParameters(g + w.ln1Weight, g + w.ln1Bias, d + o.ln1, x + r, x + o.ln1Mean, x + o.ln1Rstd, N: BT, C: C)
             }
-            shards { x, d, a, N in
-                let o = a.layers[l]
-                matmulBackwardWeights(g + w.fcWeight, g + w.fcBias, d + o.fch, x + o.ln2, N: N, IN: C, OUT: 4 * C)
-            }
-            shards { x, d, a, N in
-                let o = a.layers[l]
-                layerNormBackwardParameters(g + w.ln2Weight, g + w.ln2Bias, d + o.ln2, x + o.residual2, x + o.ln2Mean, x + o.ln2Rstd, N: N, C: C)
-            }
-            shards { x, d, a, N in
-                let o = a.layers[l]
-                matmulBackwardWeights(g + w.attnProjWeight, g + w.attnProjBias, d + o.residual2, x + o.atty, N: N, IN: C, OUT: C)
-            }
-            shards { x, d, a, N in
-                let o = a.layers[l]
-                matmulBackwardWeights(g + w.qkvWeight, g + w.qkvBias, d + o.qkv, x + o.ln1, N: N, IN: C, OUT: 3 * C)
-            }
-            shards { x, d, a, N in
-                let o = a.layers[l]
-                layerNormBackwardParameters(g + w.ln1Weight, g + w.ln1Bias, d + o.ln1, x + a.residualIn(l), x + o.ln1Mean, x + o.ln1Rstd, N: N, C: C)
-            }
-        }
-        let dwpe = layout.positionEmbedding.map { g + $0 }
-        for s in ws.shards {
-            embeddingBackward(g + layout.tokenEmbedding, dwpe, s.dacts.pointer + s.layout.encoded, s.inputs, B: s.rows.count, T: T, C: C)
         }
     }
 }
