@@ -25,8 +25,9 @@ public func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeM
     }
 }
 
-/// LayerNorm's backward pass in its two halves, which a training step runs apart (the first per
-/// shard of rows, the second over every row).
+/// LayerNorm's backward pass in its two halves: the input gradient row by row (each shard of a
+/// training batch for its own rows), the parameter gradients summed over the rows (the shards add
+/// theirs in turn, in row order).
 
 /// Accumulates dinp (N, C) from dout (N, C), row by row, using the saved mean and rstd.
 public func layerNormBackwardInput(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,

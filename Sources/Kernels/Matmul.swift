@@ -257,9 +257,9 @@ public func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePoint
     gemm(M: N, N: OUT, K: IN, a: inp, sam: IN, sak: 1, b: weight, ldb: OUT, c: out, ldc: OUT, bias: bias)
 }
 
-/// The linear layer's backward pass in its two halves, which a training step runs apart (the
-/// first per shard of rows, the second over every row): `matmulBackwardInput` is row by row,
-/// `matmulBackwardWeights` sums over the rows.
+/// The linear layer's backward pass in its two halves: `matmulBackwardInput` is row by row (each
+/// shard of a training batch for its own rows), `matmulBackwardWeights` sums over the rows (the
+/// shards add theirs in turn, in row order).
 
 /// dinp (N, IN) = dout · Wᵀ (overwritten: each layer input has this one gradient).
 /// `scratch` holds IN·OUT floats (Wᵀ, so the product runs along contiguous rows).
