@@ -189,24 +189,25 @@ private func mixCausalRows<Shape: GroupShape>(_ shape: Shape.Type, _ y: UnsafeMu
     for t in t..<T { accumulateRows(y + t * yStride, w + t * T, rows, stride: stride, n: t + 1, HS: HS) }
 }
 
-/// qkv (B, T, 3C) → out (B, T, C); preatt, att (B, NH, T, T), entries j > i of att are 0
-/// and of preatt are left as they are (the trace writes −∞ there).
+/// qkv (B, T, 3C) → out (B, T, C); preatt, att (B, NH, T, T), entries j > i of att are 0.
+/// Entries j > i of preatt are left as they are, or with `futureScores` hold qᵢ·kⱼ/√HS too (the
+/// trace's scores before the mask), each computed exactly as the kept ones are.
 ///
 /// Each query's row is `attentionRow`'s arithmetic (the key/value cache's decode step): scores,
 /// softmax, then out = Σⱼ attⱼ vⱼ in ascending j — here for G queries at a time
 /// (`accumulateRowsGrouped`), which changes no bits.
 public func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafeMutablePointer<Float>,
                       _ att: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
-                      B: Int, T: Int, C: Int, NH: Int) {
+                      B: Int, T: Int, C: Int, NH: Int, futureScores: Bool = false) {
     let HS = C / NH
     // Each (sequence, head) pair writes its own rows and columns: split them between threads.
     parallelChunks(B * NH, work: B * NH * T * T * HS * 4) { pairs in
         switch HS {
-        case 8: headsForward(Rows8.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH)
-        case 16: headsForward(Rows16.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH)
-        case 24: headsForward(Rows24.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH)
-        case 32: headsForward(Rows32.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH)
-        default: headsForward(RowsAny.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH)
+        case 8: headsForward(Rows8.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH, future: futureScores)
+        case 16: headsForward(Rows16.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH, future: futureScores)
+        case 24: headsForward(Rows24.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH, future: futureScores)
+        case 32: headsForward(Rows32.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH, future: futureScores)
+        default: headsForward(RowsAny.self, pairs, out, preatt, att, qkv, T: T, C: C, NH: NH, future: futureScores)
         }
     }
 }
@@ -214,7 +215,7 @@ public func attentionForward(_ out: UnsafeMutablePointer<Float>, _ preatt: Unsaf
 /// The (sequence, head) pairs `pairs` of `attentionForward`, G queries at a time.
 private func headsForward<Shape: GroupShape>(_ shape: Shape.Type, _ pairs: Range<Int>, _ out: UnsafeMutablePointer<Float>,
                           _ preatt: UnsafeMutablePointer<Float>, _ att: UnsafeMutablePointer<Float>,
-                          _ qkv: UnsafePointer<Float>, T: Int, C: Int, NH: Int) {
+                          _ qkv: UnsafePointer<Float>, T: Int, C: Int, NH: Int, future: Bool) {
     let HS = C / NH, C3 = 3 * C
     let scale = 1 / Float(HS).squareRoot()
     // One head's keys transposed (D × ld), then the query padded to D floats.
@@ -231,40 +232,12 @@ private func headsForward<Shape: GroupShape>(_ shape: Shape.Type, _ pairs: Range
             transposeHead(seq + C + h * HS, stride: C3, T: T, HS: HS, into: kt, D: D, ld: ld)
             for t in 0..<T {
                 q.update(from: seq + t * C3 + h * HS, count: HS)
-                columnDots(q, kt, D: D, ld: ld, 0..<(t + 1), scale: scale, scores + t * T)
+                columnDots(q, kt, D: D, ld: ld, 0..<(future ? T : t + 1), scale: scale, scores + t * T)
                 softmaxRow(scores + t * T, pattern + t * T, n: t + 1)
                 (pattern + t * T + t + 1).update(repeating: 0, count: T - t - 1)
                 (y + t * C).update(repeating: 0, count: HS)
             }
             mixCausalRows(shape, y, yStride: C, pattern, rows: v, stride: C3, T: T, HS: HS)
-        }
-    }
-}
-
-/// The trace's scores of one sequence: unmasked (NH, T, T) = qᵢ·kⱼ/√HS for every pair, and masked
-/// (NH, T, T) the same with −∞ at j > i. Entries j ≤ i are copied from `preatt` (the forward's own
-/// scores, (NH, T, T)), so only the future half is computed here, eight keys at a time: each lane
-/// does exactly `dot`'s operations (partial sums of lanes l, l+8, … over a zero-padded row, then
-/// those eight added in order), so an entry is `dot(q, k, HS) * scale` to the bit.
-public func attentionScoresForTrace(_ unmasked: UnsafeMutablePointer<Float>, _ masked: UnsafeMutablePointer<Float>,
-                                    _ preatt: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, T: Int, C: Int, NH: Int) {
-    let HS = C / NH, C3 = 3 * C
-    let scale = 1 / Float(HS).squareRoot()
-    // One head's keys transposed, kt[d, j] (d < D, j < T + 7), zero past HS and T; then q, D floats.
-    let D = (HS + 7) / 8 * 8, ld = T + 7
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: D * ld + D) { buffer in
-        let kt = buffer.baseAddress!, q = kt + D * ld
-        (q + HS).update(repeating: 0, count: D - HS)
-        for h in 0..<NH {
-            transposeHead(qkv + C + h * HS, stride: C3, T: T, HS: HS, into: kt, D: D, ld: ld)
-            for i in 0..<T {
-                let row = (h * T + i) * T
-                (unmasked + row).update(from: preatt + row, count: i + 1)
-                (masked + row).update(from: preatt + row, count: i + 1)
-                (masked + row + i + 1).update(repeating: -.infinity, count: T - i - 1)
-                q.update(from: qkv + i * C3 + h * HS, count: HS)
-                columnDots(q, kt, D: D, ld: ld, (i + 1)..<T, scale: scale, unmasked + row)
-            }
         }
     }
 }

@@ -42,27 +42,37 @@ import Testing
         #expect(abs(out[0] - w0) < 1e-6 && abs(out[1] - 2 * (1 - w0)) < 1e-6)
     }
 
-    /// The trace's future-half scores (computed eight keys at a time) equal `dot(q, k) · scale` to
-    /// the bit, for head sizes that are and are not multiples of 8; the rest comes from `preatt`.
+    /// With `futureScores` the attention forward also fills the masked half of the scores, each
+    /// entry `dot(q, k) · scale` to the bit, for head sizes that are and are not multiples of 8;
+    /// the kept scores, the pattern and the output keep their bits.
     @Test(arguments: [(5, 20), (12, 48), (16, 64), (20, 80)])
-    func traceScoresEqualDotToTheBit(T: Int, C: Int) {
-        let NH = 4, HS = C / NH, C3 = 3 * C
+    func futureScoresEqualDotToTheBit(T: Int, C: Int) {
+        let NH = 4, HS = C / NH, C3 = 3 * C, B = 2
         var rng = SplitMix64(seed: UInt64(T * 1000 + C))
-        let qkv = (0..<(T * C3)).map { _ in Float(rng.nextNormal()) }
-        let preatt = (0..<(NH * T * T)).map { _ in Float(rng.nextNormal()) }
-        var unmasked = [Float](repeating: .nan, count: NH * T * T), masked = unmasked
-        attentionScoresForTrace(&unmasked, &masked, preatt, qkv, T: T, C: C, NH: NH)
+        let qkv = (0..<(B * T * C3)).map { _ in Float(rng.nextNormal()) }
+        func run(future: Bool) -> (out: [Float], preatt: [Float], att: [Float]) {
+            var out = [Float](repeating: .nan, count: B * T * C)
+            var preatt = [Float](repeating: .nan, count: B * NH * T * T), att = preatt
+            attentionForward(&out, &preatt, &att, qkv, B: B, T: T, C: C, NH: NH, futureScores: future)
+            return (out, preatt, att)
+        }
+        let kept = run(future: false), all = run(future: true)
+        #expect(kept.out.map(\.bitPattern) == all.out.map(\.bitPattern) && kept.att.map(\.bitPattern) == all.att.map(\.bitPattern))
         let scale = 1 / Float(HS).squareRoot()
-        for h in 0..<NH {
-            for i in 0..<T {
-                for j in 0..<T {
-                    let at = (h * T + i) * T + j
-                    if j <= i {
-                        #expect(unmasked[at].bitPattern == preatt[at].bitPattern && masked[at].bitPattern == preatt[at].bitPattern)
-                    } else {
-                        let expected = qkv.withUnsafeBufferPointer { dot($0.baseAddress! + i * C3 + h * HS, $0.baseAddress! + j * C3 + C + h * HS, HS) } * scale
-                        #expect(unmasked[at].bitPattern == expected.bitPattern, "h \(h) i \(i) j \(j)")
-                        #expect(masked[at] == -.infinity)
+        for b in 0..<B {
+            for h in 0..<NH {
+                for i in 0..<T {
+                    for j in 0..<T {
+                        let at = ((b * NH + h) * T + i) * T + j
+                        if j <= i {
+                            #expect(all.preatt[at].bitPattern == kept.preatt[at].bitPattern)
+                        } else {
+                            let expected = qkv.withUnsafeBufferPointer {
+                                dot($0.baseAddress! + (b * T + i) * C3 + h * HS, $0.baseAddress! + (b * T + j) * C3 + C + h * HS, HS)
+                            } * scale
+                            #expect(all.preatt[at].bitPattern == expected.bitPattern, "b \(b) h \(h) i \(i) j \(j)")
+                            #expect(kept.preatt[at].isNaN, "without futureScores the masked half is left as it was")
+                        }
                     }
                 }
             }
@@ -138,6 +148,23 @@ import Testing
         for name in one.orderedNames {
             let a = one[name]!, b = two[name]!
             #expect(a.shape == b.shape && zip(a.data, b.data).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(name)")
+        }
+    }
+
+    /// The traced pass writes its activations into uninitialised arrays that become the trace's
+    /// tensors: filled with NaN first, every one of them comes back overwritten, with the bits of
+    /// an ordinary traced pass.
+    @Test(arguments: PositionalEncoding.allCases)
+    func tracedPassWritesEveryElement(_ positional: PositionalEncoding) {
+        let model = Self.model(positional)
+        let ids = [2, 7, 1, 8, 2, 8, 1]
+        let plain = model.forward(ids, trace: true).trace!
+        let poisoned = model.tracedForward(ids, ids.map(Int32.init), poison: .nan).trace!
+        #expect(plain.orderedNames == poisoned.orderedNames)
+        for name in plain.orderedNames {
+            let a = plain[name]!, b = poisoned[name]!
+            #expect(!b.data.contains { $0.isNaN }, "\(name) holds an element the pass did not write")
+            #expect(a.shape == b.shape && a.data.map(\.bitPattern) == b.data.map(\.bitPattern), "\(name)")
         }
     }
 

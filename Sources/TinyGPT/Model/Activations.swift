@@ -67,15 +67,50 @@ struct ActivationLayout {
     func residualIn(_ l: Int) -> Int { l == 0 ? encoded : layers[l - 1].residual3 }
 }
 
-/// An owned, zero-initialised Float32 buffer that frees itself.
+/// Where each activation of a forward pass lives, as pointers: carved out of one allocation by an
+/// `ActivationLayout` (training, the untraced pass), or each in an array of its own that a traced
+/// pass then hands out as a tensor without copying it. Field names and shapes are the layout's.
+struct ActivationPointers {
+    typealias P = UnsafeMutablePointer<Float>
+    struct Block {
+        var ln1, ln1Mean, ln1Rstd, qkv, atty, preatt, att, attproj, residual2: P
+        var ln2, ln2Mean, ln2Rstd, fch, fchGelu, fcproj, residual3: P
+    }
+
+    var encoded: P
+    var layers: [Block]
+    var lnf, lnfMean, lnfRstd, logits, probs: P
+
+    init(encoded: P, layers: [Block], lnf: P, lnfMean: P, lnfRstd: P, logits: P, probs: P) {
+        self.encoded = encoded; self.layers = layers
+        self.lnf = lnf; self.lnfMean = lnfMean; self.lnfRstd = lnfRstd; self.logits = logits; self.probs = probs
+    }
+
+    /// The layout's offsets from `base`.
+    init(_ base: P, _ a: ActivationLayout) {
+        let x = base
+        self.init(encoded: x + a.encoded, layers: a.layers.map { o in
+            Block(ln1: x + o.ln1, ln1Mean: x + o.ln1Mean, ln1Rstd: x + o.ln1Rstd, qkv: x + o.qkv, atty: x + o.atty,
+                  preatt: x + o.preatt, att: x + o.att, attproj: x + o.attproj, residual2: x + o.residual2,
+                  ln2: x + o.ln2, ln2Mean: x + o.ln2Mean, ln2Rstd: x + o.ln2Rstd, fch: x + o.fch, fchGelu: x + o.fchGelu,
+                  fcproj: x + o.fcproj, residual3: x + o.residual3)
+        }, lnf: x + a.lnf, lnfMean: x + a.lnfMean, lnfRstd: x + a.lnfRstd, logits: x + a.logits, probs: x + a.probs)
+    }
+
+    /// The residual stream entering block l.
+    func residualIn(_ l: Int) -> P { l == 0 ? encoded : layers[l - 1].residual3 }
+}
+
+/// An owned Float32 buffer that frees itself, zero-initialised unless the caller writes every
+/// element it reads (`zeroed: false`).
 final class FloatBuffer {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
 
-    init(count: Int) {
+    init(count: Int, zeroed: Bool = true) {
         self.count = count
         pointer = .allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
+        if zeroed { pointer.initialize(repeating: 0, count: max(count, 1)) }
     }
 
     deinit { pointer.deallocate() }

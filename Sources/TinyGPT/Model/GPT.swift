@@ -91,34 +91,41 @@ public final class GPT: @unchecked Sendable {
     /// block's MLP over thousands of tokens and needs nothing after it.
     func forwardPass(_ acts: FloatBuffer, _ a: ActivationLayout, _ inputs: UnsafePointer<Int32>,
                      wteT: UnsafePointer<Float>, beforeRotation: ((Int, UnsafePointer<Float>) -> Void)? = nil, blocks: Int? = nil) {
-        let B = a.B, T = a.T, C = config.width, NH = config.heads, V = config.vocabSize, BT = B * T
-        let p = params.pointer, x = acts.pointer
+        forwardPass(ActivationPointers(acts.pointer, a), B: a.B, T: a.T, inputs, wteT: wteT, beforeRotation: beforeRotation, blocks: blocks)
+    }
+
+    /// `forwardPass` into activations wherever `x` puts them. `futureScores` also fills each score
+    /// row's masked part j > i (q·k/√HS for every pair, what the trace shows before the mask).
+    func forwardPass(_ x: ActivationPointers, B: Int, T: Int, _ inputs: UnsafePointer<Int32>, wteT: UnsafePointer<Float>,
+                     beforeRotation: ((Int, UnsafePointer<Float>) -> Void)? = nil, blocks: Int? = nil, futureScores: Bool = false) {
+        let C = config.width, NH = config.heads, V = config.vocabSize, BT = B * T
+        let p = params.pointer
         withPositionTable { pos in
-            embeddingForward(x + a.encoded, inputs, p + layout.tokenEmbedding, pos, B: B, T: T, C: C)
+            embeddingForward(x.encoded, inputs, p + layout.tokenEmbedding, pos, B: B, T: T, C: C)
         }
         for l in 0..<min(config.layers, blocks ?? config.layers) {
-            let w = layout.layers[l], o = a.layers[l]
-            let residual = x + a.residualIn(l)
-            layerNormForward(x + o.ln1, x + o.ln1Mean, x + o.ln1Rstd, residual, p + w.ln1Weight, p + w.ln1Bias, N: BT, C: C)
-            matmulForward(x + o.qkv, x + o.ln1, p + w.qkvWeight, p + w.qkvBias, N: BT, IN: C, OUT: 3 * C)
+            let w = layout.layers[l], o = x.layers[l]
+            let residual = x.residualIn(l)
+            layerNormForward(o.ln1, o.ln1Mean, o.ln1Rstd, residual, p + w.ln1Weight, p + w.ln1Bias, N: BT, C: C)
+            matmulForward(o.qkv, o.ln1, p + w.qkvWeight, p + w.qkvBias, N: BT, IN: C, OUT: 3 * C)
             if let rotary {
-                beforeRotation?(l, x + o.qkv)
-                ropeForward(x + o.qkv, rotary, B: B, T: T, C: C, NH: NH)
+                beforeRotation?(l, o.qkv)
+                ropeForward(o.qkv, rotary, B: B, T: T, C: C, NH: NH)
             }
-            attentionForward(x + o.atty, x + o.preatt, x + o.att, x + o.qkv, B: B, T: T, C: C, NH: NH)
-            matmulForward(x + o.attproj, x + o.atty, p + w.attnProjWeight, p + w.attnProjBias, N: BT, IN: C, OUT: C)
-            residualForward(x + o.residual2, residual, x + o.attproj, BT * C)
-            layerNormForward(x + o.ln2, x + o.ln2Mean, x + o.ln2Rstd, x + o.residual2, p + w.ln2Weight, p + w.ln2Bias, N: BT, C: C)
-            matmulForward(x + o.fch, x + o.ln2, p + w.fcWeight, p + w.fcBias, N: BT, IN: C, OUT: 4 * C)
-            geluForward(x + o.fchGelu, x + o.fch, BT * 4 * C)
-            matmulForward(x + o.fcproj, x + o.fchGelu, p + w.fcProjWeight, p + w.fcProjBias, N: BT, IN: 4 * C, OUT: C)
-            residualForward(x + o.residual3, x + o.residual2, x + o.fcproj, BT * C)
+            attentionForward(o.atty, o.preatt, o.att, o.qkv, B: B, T: T, C: C, NH: NH, futureScores: futureScores)
+            matmulForward(o.attproj, o.atty, p + w.attnProjWeight, p + w.attnProjBias, N: BT, IN: C, OUT: C)
+            residualForward(o.residual2, residual, o.attproj, BT * C)
+            layerNormForward(o.ln2, o.ln2Mean, o.ln2Rstd, o.residual2, p + w.ln2Weight, p + w.ln2Bias, N: BT, C: C)
+            matmulForward(o.fch, o.ln2, p + w.fcWeight, p + w.fcBias, N: BT, IN: C, OUT: 4 * C)
+            geluForward(o.fchGelu, o.fch, BT * 4 * C)
+            matmulForward(o.fcproj, o.fchGelu, p + w.fcProjWeight, p + w.fcProjBias, N: BT, IN: 4 * C, OUT: C)
+            residualForward(o.residual3, o.residual2, o.fcproj, BT * C)
         }
         if let blocks, blocks < config.layers { return }
-        layerNormForward(x + a.lnf, x + a.lnfMean, x + a.lnfRstd, x + a.residualIn(config.layers),
+        layerNormForward(x.lnf, x.lnfMean, x.lnfRstd, x.residualIn(config.layers),
                          p + layout.lnfWeight, p + layout.lnfBias, N: BT, C: C)
-        gemm(M: BT, N: V, K: C, a: x + a.lnf, sam: C, sak: 1, b: wteT, ldb: V, c: x + a.logits, ldc: V)
-        softmaxForward(x + a.probs, x + a.logits, N: BT, V: V)
+        gemm(M: BT, N: V, K: C, a: x.lnf, sam: C, sak: 1, b: wteT, ldb: V, c: x.logits, ldc: V)
+        softmaxForward(x.probs, x.logits, N: BT, V: V)
     }
 
     /// Calls `body` with the additive position table (or nil for RoPE), valid for the call.
