@@ -242,7 +242,33 @@ private func headsForward<Shape: GroupShape>(_ shape: Shape.Type, _ pairs: Range
     }
 }
 
-/// Accumulates dqkv (B, T, 3C) from dout (B, T, C).
+/// Σⱼ a[r·T + j]·da[r·T + j] over j ≤ first + r for rows r < `rows` (≤ 4) of two T × T blocks
+/// whose row 0 is query `first`: each sum's additions in ascending j, exactly one query's scalar
+/// loop, but four chains side by side instead of one waiting on the latency of the last.
+@inline(__always)
+private func weightedSums(_ a: UnsafePointer<Float>, _ da: UnsafePointer<Float>, T: Int, first: Int, rows: Int) -> SIMD4<Float> {
+    var w = SIMD4<Float>.zero
+    if rows == 4 {
+        let a1 = a + T, a2 = a + 2 * T, a3 = a + 3 * T, d1 = da + T, d2 = da + 2 * T, d3 = da + 3 * T
+        var w0: Float = 0, w1: Float = 0, w2: Float = 0, w3: Float = 0
+        for j in 0...first {
+            w0 += a[j] * da[j]; w1 += a1[j] * d1[j]; w2 += a2[j] * d2[j]; w3 += a3[j] * d3[j]
+        }
+        w1 += a1[first + 1] * d1[first + 1]
+        w2 += a2[first + 1] * d2[first + 1]; w2 += a2[first + 2] * d2[first + 2]
+        w3 += a3[first + 1] * d3[first + 1]; w3 += a3[first + 2] * d3[first + 2]; w3 += a3[first + 3] * d3[first + 3]
+        w = SIMD4(w0, w1, w2, w3)
+    } else {
+        for r in 0..<rows {
+            var sum: Float = 0
+            for j in 0...(first + r) { sum += a[r * T + j] * da[r * T + j] }
+            w[r] = sum
+        }
+    }
+    return w
+}
+
+/// dqkv (B, T, 3C) from dout (B, T, C), written (not added to: nothing else feeds qkv).
 ///
 /// Per (sequence, head), first row by row: daⱼ = d·vⱼ and the softmax's
 /// dsⱼ = aⱼ(daⱼ − Σₖ aₖdaₖ)·scale, kept in a T × T block. Then dq_t = Σ_{j ≤ t} ds_tⱼ kⱼ,
@@ -285,15 +311,29 @@ private func headsBackward<Shape: GroupShape>(_ shape: Shape.Type, _ pairs: Rang
         let q = seq + h * HS, k = seq + C + h * HS, d = dout + b * T * C + h * HS
         let dq = dseq + h * HS, dk = dseq + C + h * HS, dv = dseq + 2 * C + h * HS
         transposeHead(seq + 2 * C + h * HS, stride: C3, T: T, HS: HS, into: vt, D: D, ld: ld)
+        // This head's dq, dk and dv start at zero here, just before the sums below read them back:
+        // zeroed with the rest of the gradients at the start of the backward pass, they would be
+        // read back from memory by now.
         for t in 0..<T {
-            let a = pattern + t * T, row = ds + t * T
-            dpad.update(from: d + t * C, count: HS)
-            // out = Σⱼ aⱼvⱼ  ⇒  daⱼ = d·vⱼ
-            columnDots(dpad, vt, D: D, ld: ld, 0..<(t + 1), scale: 1, row)
-            var weighted: Float = 0
-            for j in 0...t { weighted += a[j] * row[j] }
-            // softmax: dsⱼ = aⱼ(daⱼ − Σₖ aₖdaₖ); s = q·k·scale
-            for j in 0...t { row[j] = a[j] * (row[j] - weighted) * scale }
+            for i in 0..<HS { dq[t * C3 + i] = 0; dk[t * C3 + i] = 0; dv[t * C3 + i] = 0 }
+        }
+        // Four queries at a time: their da rows, then their four sums Σₖ aₖdaₖ side by side (each
+        // in ascending k, as one query's loop adds them), then their ds rows.
+        var t = 0
+        while t < T {
+            let rows = min(4, T - t)
+            for r in t..<(t + rows) {
+                dpad.update(from: d + r * C, count: HS)
+                // out = Σⱼ aⱼvⱼ  ⇒  daⱼ = d·vⱼ
+                columnDots(dpad, vt, D: D, ld: ld, 0..<(r + 1), scale: 1, ds + r * T)
+            }
+            let weighted = weightedSums(pattern + t * T, ds + t * T, T: T, first: t, rows: rows)
+            for r in 0..<rows {
+                let a = pattern + (t + r) * T, row = ds + (t + r) * T, w = weighted[r]
+                // softmax: dsⱼ = aⱼ(daⱼ − Σₖ aₖdaₖ); s = q·k·scale
+                for j in 0...(t + r) { row[j] = a[j] * (row[j] - w) * scale }
+            }
+            t += rows
         }
         mixCausalRows(shape, dq, yStride: C3, ds, rows: k, stride: C3, T: T, HS: HS)
         var j = 0

@@ -21,7 +21,6 @@ struct AttentionKernelTests {
         let scale = 1 / Float(HS).squareRoot()
         var rng = SplitMix64(seed: UInt64(HS * 100 + T))
         let qkv = Self.random(B * T * C3, &rng), dout = Self.random(B * T * C, &rng)
-        let dqkv0 = Self.random(B * T * C3, &rng)   // the backward adds into what is there
 
         // Forward, one query at a time through attentionRow.
         var outRef = [Float](repeating: 0, count: B * T * C)
@@ -34,7 +33,7 @@ struct AttentionKernelTests {
             } } }
         }
         // Backward: for each query t, then each key j ≤ t, in that order.
-        var dRef = dqkv0
+        var dRef = [Float](repeating: 0, count: B * T * C3)
         for b in 0..<B { for h in 0..<NH { for t in 0..<T {
             let a = Array(attRef[((b * NH + h) * T + t) * T..<((b * NH + h) * T + t) * T + T])
             let d = Array(dout[(b * T + t) * C + h * HS..<(b * T + t) * C + h * HS + HS])
@@ -65,7 +64,7 @@ struct AttentionKernelTests {
             attentionForward(&out, &pre, &att, qkv, B: B, T: T, C: C, NH: NH)
             #expect(Self.mismatches(out, outRef) == 0, "forward out HS=\(HS) T=\(T) threads=\(threads)")
             #expect(Self.mismatches(att, attRef) == 0, "forward pattern HS=\(HS) T=\(T) threads=\(threads)")
-            var dqkv = dqkv0
+            var dqkv = [Float](repeating: .nan, count: B * T * C3)   // written, not added to
             attentionBackward(&dqkv, dout, qkv, att, B: B, T: T, C: C, NH: NH)
             #expect(Self.mismatches(dqkv, dRef) == 0, "backward HS=\(HS) T=\(T) threads=\(threads)")
         }

@@ -55,10 +55,10 @@ struct ActivationLayout {
     /// The (offset, count) ranges whose gradients the backward pass accumulates with `+=` and so
     /// must start at zero. Scores, pattern, statistics and logits are overwritten or unused.
     var accumulatedGradients: [(Int, Int)] {
-        // Most gradients are written whole by one kernel (matmulBackwardInput's dinp, geluBackward, the
-        // residual copies). Attention adds into dq, dk and dv over queries, and the final
-        // LayerNorm adds into the last residual stream, which nothing wrote before it.
-        layers.map { ($0.qkv, 3 * count(ofRows: 1)) } + [(residualIn(layers.count), count(ofRows: 1))]
+        // Most gradients are written whole by one kernel (matmulBackwardInput's dinp, geluBackward,
+        // attentionBackward, the residual copies). The final LayerNorm adds into the last residual
+        // stream, which nothing wrote before it.
+        [(residualIn(layers.count), count(ofRows: 1))]
     }
 
     private func count(ofRows n: Int) -> Int { B * T * width * n }
