@@ -104,9 +104,10 @@ struct BenchTrace: ParsableCommand {
         let bundle = try model.load()
         var rng = SplitMix64(seed: 3)
         let ids = (0..<min(32, bundle.model.config.contextLength)).map { _ in rng.nextInt(below: bundle.model.config.vocabSize) }
-        let off = Stopwatch.median(Stopwatch.samples(warmup: 3, runs: runs) { _ = bundle.model.forward(ids, trace: false) })
-        let on = Stopwatch.median(Stopwatch.samples(warmup: 3, runs: runs) { _ = bundle.model.forward(ids, trace: true) })
-        print(String(format: "trace: %d tokens, untraced %.3f ms, traced %.3f ms (median of %d), traced/untraced %.2f×",
+        let (offs, ons) = Stopwatch.pairedSamples(warmup: 3, runs: runs, { _ = bundle.model.forward(ids, trace: false) },
+                                                  { _ = bundle.model.forward(ids, trace: true) })
+        let off = Stopwatch.median(offs), on = Stopwatch.median(ons)
+        print(String(format: "trace: %d tokens, untraced %.3f ms, traced %.3f ms (median of %d, run in turn), traced/untraced %.2f×",
                      ids.count, off * 1000, on * 1000, runs, on / off))
     }
 }
