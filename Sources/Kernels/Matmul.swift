@@ -262,12 +262,11 @@ public func matmulForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePoint
 /// shards add theirs in turn, in row order).
 
 /// dinp (N, IN) = dout · Wᵀ (overwritten: each layer input has this one gradient).
-/// `scratch` holds IN·OUT floats (Wᵀ, so the product runs along contiguous rows).
+/// `weightT` (OUT, IN) is Wᵀ (`transpose` of the weight), so the product runs along contiguous
+/// rows; the caller transposes each weight once for all the shards of a step.
 public func matmulBackwardInput(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
-                                _ weight: UnsafePointer<Float>, N: Int, IN: Int, OUT: Int,
-                                scratch: UnsafeMutablePointer<Float>) {
-    transpose(weight, rows: IN, cols: OUT, into: scratch)
-    gemm(M: N, N: IN, K: OUT, a: dout, sam: OUT, sak: 1, b: scratch, ldb: IN, c: dinp, ldc: IN)
+                                weightT: UnsafePointer<Float>, N: Int, IN: Int, OUT: Int) {
+    gemm(M: N, N: IN, K: OUT, a: dout, sam: OUT, sak: 1, b: weightT, ldb: IN, c: dinp, ldc: IN)
 }
 
 /// dweight (IN, OUT) += inpᵀ · dout, dbias (OUT) += Σₙ dout, over the N rows in order. Both are

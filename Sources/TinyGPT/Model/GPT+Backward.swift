@@ -1,10 +1,10 @@
 import Kernels
 import Synchronization
 /// Buffers for training on (B, T) batches, allocated once so a training step allocates nothing:
-/// activations, their gradients, the parameter gradients and kernel scratch space.
+/// activations, their gradients, the parameter gradients and the transposed weights.
 ///
 /// The batch's rows are cut into shards, one per kernel thread (at most B). Each shard has its own
-/// activations, activation gradients and scratch, and runs its forward and backward pass on one
+/// activations and activation gradients, and runs its forward and backward pass on one
 /// thread, without the hand-off between threads that every kernel would otherwise pay (a step
 /// makes about a hundred kernel calls of tens of microseconds). The parameter gradients sum over
 /// every row: each shard adds its rows to a tensor's sum right after computing them (its data
@@ -20,7 +20,6 @@ public final class TrainingWorkspace {
         let layout: ActivationLayout
         let acts: FloatBuffer
         let dacts: FloatBuffer
-        let scratch: FloatBuffer
         let inputs: UnsafeMutablePointer<Int32>
         let targets: UnsafeMutablePointer<Int32>
         /// Activation-gradient ranges to clear before each backward pass (the ones kernels add into).
@@ -34,7 +33,6 @@ public final class TrainingWorkspace {
             layout = ActivationLayout(c, B: rows.count, T: T)
             acts = FloatBuffer(count: layout.count)
             dacts = FloatBuffer(count: layout.count)
-            scratch = FloatBuffer(count: max(4 * c.width * c.width, c.vocabSize * c.width))
             zeroedGradients = layout.accumulatedGradients
             self.inputs = inputs + rows.lowerBound * T
             self.targets = targets + rows.lowerBound * T
@@ -45,6 +43,9 @@ public final class TrainingWorkspace {
     /// Parameter gradients, in the same layout as the parameter slab.
     let grads: FloatBuffer
     let wteT: FloatBuffer
+    /// Each block's weight matrices transposed (at the weight's own offset in the parameter
+    /// layout) for the backward pass's input gradients: once per step, read by every shard.
+    let weightsT: FloatBuffer
     let inputs: UnsafeMutablePointer<Int32>
     let targets: UnsafeMutablePointer<Int32>
     public let batchSize: Int
@@ -59,6 +60,7 @@ public final class TrainingWorkspace {
         sequenceLength = T
         grads = FloatBuffer(count: model.layout.count)
         wteT = FloatBuffer(count: c.vocabSize * c.width)
+        weightsT = FloatBuffer(count: model.layout.count)
         inputs = .allocate(capacity: B * T)
         inputs.initialize(repeating: 0, count: B * T)
         targets = .allocate(capacity: B * T)
@@ -126,6 +128,14 @@ extension GPT {
     /// (overwritten, not accumulated across calls).
     public func backward(_ ws: TrainingWorkspace) {
         ws.grads.zero()
+        // Wᵀ of every block matrix for the input gradients, once for all the shards.
+        let C = config.width
+        let matrices = layout.layers.flatMap { w in
+            [(w.qkvWeight, C, 3 * C), (w.attnProjWeight, C, C), (w.fcWeight, C, 4 * C), (w.fcProjWeight, 4 * C, C)]
+        }
+        parallelRanges(matrices.count, work: matrices.count * 3 * C * C * 4) { range in
+            for (offset, IN, OUT) in matrices[range] { transpose(params[offset], rows: IN, cols: OUT, into: ws.weightsT[offset]) }
+        }
         for s in ws.shards { s.added.store(0, ordering: .relaxed) }
         let rows = ws.batchSize * ws.sequenceLength
         ws.eachShard { backward(ws, shard: $0, meanOver: rows) }
@@ -144,7 +154,7 @@ extension GPT {
     private func backward(_ ws: TrainingWorkspace, shard s: TrainingWorkspace.Shard, meanOver: Int) {
         let a = s.layout, B = a.B, T = a.T, BT = B * T
         let C = config.width, NH = config.heads, V = config.vocabSize
-        let p = params.pointer, x = s.acts.pointer, d = s.dacts.pointer, g = ws.grads.pointer, scratch = s.scratch.pointer
+        let p = params.pointer, x = s.acts.pointer, d = s.dacts.pointer, g = ws.grads.pointer, wT = ws.weightsT.pointer
         let previous = ws.shards.firstIndex { $0 === s }.flatMap { $0 > 0 ? ws.shards[$0 - 1] : nil }
         var added = 0
         /// Runs `body`, this shard's addition to one parameter gradient, once the previous shard
@@ -178,10 +188,10 @@ extension GPT {
             // residual3 = residual2 + fcproj: both get residual3's gradient as it is (the MLP's
             // output reads it in place; residual2's copy then gathers LayerNorm 2's share too).
             (d + o.residual2).update(from: d + o.residual3, count: BT * C)
-            matmulBackwardInput(d + o.fchGelu, d + o.residual3, p + w.fcProjWeight, N: BT, IN: 4 * C, OUT: C, scratch: scratch)
+            matmulBackwardInput(d + o.fchGelu, d + o.residual3, weightT: wT + w.fcProjWeight, N: BT, IN: 4 * C, OUT: C)
             inTurn { matmulBackwardWeights(g + w.fcProjWeight, g + w.fcProjBias, d + o.residual3, x + o.fchGelu, N: BT, IN: 4 * C, OUT: C) }
             geluBackward(d + o.fch, x + o.fch, d + o.fchGelu, BT * 4 * C)
-            matmulBackwardInput(d + o.ln2, d + o.fch, p + w.fcWeight, N: BT, IN: C, OUT: 4 * C, scratch: scratch)
+            matmulBackwardInput(d + o.ln2, d + o.fch, weightT: wT + w.fcWeight, N: BT, IN: C, OUT: 4 * C)
             inTurn { matmulBackwardWeights(g + w.fcWeight, g + w.fcBias, d + o.fch, x + o.ln2, N: BT, IN: C, OUT: 4 * C) }
             layerNormBackwardInput(d + o.residual2, d + o.ln2, x + o.residual2, p + w.ln2Weight, x + o.ln2Mean, x + o.ln2Rstd, N: BT, C: C)
             inTurn {
@@ -189,11 +199,11 @@ extension GPT {
             }
             // residual2 = residualIn + attproj, the same way.
             (d + r).update(from: d + o.residual2, count: BT * C)
-            matmulBackwardInput(d + o.atty, d + o.residual2, p + w.attnProjWeight, N: BT, IN: C, OUT: C, scratch: scratch)
+            matmulBackwardInput(d + o.atty, d + o.residual2, weightT: wT + w.attnProjWeight, N: BT, IN: C, OUT: C)
             inTurn { matmulBackwardWeights(g + w.attnProjWeight, g + w.attnProjBias, d + o.residual2, x + o.atty, N: BT, IN: C, OUT: C) }
             attentionBackward(d + o.qkv, d + o.atty, x + o.qkv, x + o.att, B: B, T: T, C: C, NH: NH)
             if let rotary { ropeBackward(d + o.qkv, rotary, B: B, T: T, C: C, NH: NH) }
-            matmulBackwardInput(d + o.ln1, d + o.qkv, p + w.qkvWeight, N: BT, IN: C, OUT: 3 * C, scratch: scratch)
+            matmulBackwardInput(d + o.ln1, d + o.qkv, weightT: wT + w.qkvWeight, N: BT, IN: C, OUT: 3 * C)
             inTurn { matmulBackwardWeights(g + w.qkvWeight, g + w.qkvBias, d + o.qkv, x + o.ln1, N: BT, IN: C, OUT: 3 * C) }
             layerNormBackwardInput(d + r, d + o.ln1, x + r, p + w.ln1Weight, x + o.ln1Mean, x + o.ln1Rstd, N: BT, C: C)
             inTurn {
