@@ -42,9 +42,17 @@ extension GPT {
     func tracedForward(_ ids: [Int], _ inputs: [Int32], poison: Float? = nil) -> ForwardResult {
         let T = ids.count, C = config.width, NH = config.heads, HS = config.headSize, V = config.vocabSize, L = config.layers
         let rows = [T, C], wide = [T, 4 * C], heads = [T, NH, HS], square = [NH, T, T], stat = [T]
-        // The arrays, in this order: the embedding's output, 13 per block, then 4 after the blocks.
-        let block: [[Int]] = [rows, stat, heads, square, square, rows, rows, rows, stat, wide, wide, rows, rows]
-        let shapes = [rows] + (0..<L).flatMap { _ in block } + [rows, stat, [T, V], [T, V]]
+        let slots = TraceSlots(layers: L)
+        func shape(_ s: TraceSlots.Block) -> [Int] {
+            switch s {
+            case .ln1Mean, .ln2Mean: stat
+            case .z: heads
+            case .scores, .pattern: square
+            case .mlpPre, .mlpPost: wide
+            case .ln1, .attnOut, .residMid, .ln2, .mlpOut, .residPost: rows
+            }
+        }
+        let shapes = [rows] + (0..<L).flatMap { _ in TraceSlots.Block.allCases.map(shape) } + [rows, stat, [T, V], [T, V]]
         // What is not a tensor as it stands: each block's qkv (T, 3C) and 1/σ of its two LayerNorms,
         // then the final LayerNorm's.
         let perBlock = 3 * T * C + 2 * T
@@ -53,14 +61,14 @@ extension GPT {
         func rstd(_ l: Int, _ n: Int) -> UnsafeMutablePointer<Float> { scratch[l * perBlock + 3 * T * C + (n - 1) * T] }
         var unrotated: [Int: [Float]] = [:]
         let arrays = uninitializedArrays(shapes.map { $0.reduce(1, *) }, poison: poison) { p in
-            let x = ActivationPointers(encoded: p[0], layers: (0..<L).map { l in
-                let b = 1 + 13 * l
-                return .init(ln1: p[b], ln1Mean: p[b + 1], ln1Rstd: rstd(l, 1), qkv: qkv(l), atty: p[b + 2],
-                             preatt: p[b + 3], att: p[b + 4], attproj: p[b + 5], residual2: p[b + 6],
-                             ln2: p[b + 7], ln2Mean: p[b + 8], ln2Rstd: rstd(l, 2), fch: p[b + 9], fchGelu: p[b + 10],
-                             fcproj: p[b + 11], residual3: p[b + 12])
-            }, lnf: p[1 + 13 * L], lnfMean: p[2 + 13 * L], lnfRstd: scratch[L * perBlock],
-               logits: p[3 + 13 * L], probs: p[4 + 13 * L])
+            let x = ActivationPointers(encoded: p[TraceSlots.embedded], layers: (0..<L).map { l in
+                func at(_ s: TraceSlots.Block) -> UnsafeMutablePointer<Float> { p[slots.at(l, s)] }
+                return .init(ln1: at(.ln1), ln1Mean: at(.ln1Mean), ln1Rstd: rstd(l, 1), qkv: qkv(l), atty: at(.z),
+                             preatt: at(.scores), att: at(.pattern), attproj: at(.attnOut), residual2: at(.residMid),
+                             ln2: at(.ln2), ln2Mean: at(.ln2Mean), ln2Rstd: rstd(l, 2), fch: at(.mlpPre), fchGelu: at(.mlpPost),
+                             fcproj: at(.mlpOut), residual3: at(.residPost))
+            }, lnf: p[slots.at(.lnf)], lnfMean: p[slots.at(.lnfMean)], lnfRstd: scratch[L * perBlock],
+               logits: p[slots.at(.logits)], probs: p[slots.at(.probs)])
             inputs.withUnsafeBufferPointer { inp in
                 withUnembedding { wteT in
                     forwardPass(x, B: 1, T: T, inp.baseAddress!, wteT: wteT, beforeRotation: config.positional == .rope ? { l, qkv in
@@ -70,15 +78,16 @@ extension GPT {
             }
         }
         let tensors = zip(shapes, arrays).map { Tensor(shape: $0, data: $1) }
-        let logits = tensors[3 + 13 * L]
+        let logits = tensors[slots.at(.logits)]
         return withExtendedLifetime(scratch) {
-            ForwardResult(logits: logits, trace: capture(ids, tensors, qkv: qkv, rstd: rstd, lnfRstd: scratch[L * perBlock], unrotated: unrotated))
+            ForwardResult(logits: logits, trace: capture(ids, tensors, slots, qkv: qkv, rstd: rstd, lnfRstd: scratch[L * perBlock],
+                                                         unrotated: unrotated))
         }
     }
 
     /// Names the traced pass's tensors (TransformerLens shapes) and adds the ones it does not
     /// write as they stand.
-    private func capture(_ ids: [Int], _ tensors: [Tensor], qkv: (Int) -> UnsafeMutablePointer<Float>,
+    private func capture(_ ids: [Int], _ tensors: [Tensor], _ slots: TraceSlots, qkv: (Int) -> UnsafeMutablePointer<Float>,
                          rstd: (Int, Int) -> UnsafeMutablePointer<Float>, lnfRstd: UnsafeMutablePointer<Float>,
                          unrotated: [Int: [Float]]) -> Trace {
         let T = ids.count, C = config.width, NH = config.heads, HS = config.headSize, L = config.layers
@@ -110,11 +119,12 @@ extension GPT {
                     var named: [(String, Tensor)] = []
                     named.reserveCapacity(23)
                     func put(_ name: String, _ tensor: Tensor) { named.append((name, tensor)) }
-                    let b = 1 + 13 * l, w = layout.layers[l]
-                    put(TraceName.residPre(layer: l), tensors[l == 0 ? 0 : b - 1])
-                    put(TraceName.lnMean(layer: l, 1), tensors[b + 1])
+                    let w = layout.layers[l]
+                    func at(_ s: TraceSlots.Block) -> Tensor { tensors[slots.at(l, s)] }
+                    put(TraceName.residPre(layer: l), l == 0 ? tensors[TraceSlots.embedded] : tensors[slots.at(l - 1, .residPost)])
+                    put(TraceName.lnMean(layer: l, 1), at(.ln1Mean))
                     put(TraceName.lnScale(layer: l, 1), scale(rstd(l, 1)))
-                    put(TraceName.lnNormalized(layer: l, 1), tensors[b])
+                    put(TraceName.lnNormalized(layer: l, 1), at(.ln1))
                     if let raw = unrotated[l] {
                         raw.withUnsafeBufferPointer {
                             put(TraceName.q(layer: l), part($0.baseAddress!, 0))
@@ -129,15 +139,15 @@ extension GPT {
                     put(TraceName.v(layer: l), part(qkv(l), 2))
                     // The pass computed the scores for every (query, key) pair, the future included: the
                     // mask then hides j > i.
-                    let unmasked = tensors[b + 3]
+                    let unmasked = at(.scores)
                     put(TraceName.scoresUnmasked(layer: l), unmasked)
                     var masked = unmasked
                     masked.data.withUnsafeMutableBufferPointer { m in
                         for row in 0..<(NH * T) { let i = row % T; (m.baseAddress! + row * T + i + 1).update(repeating: -.infinity, count: T - i - 1) }
                     }
                     put(TraceName.scores(layer: l), masked)
-                    put(TraceName.pattern(layer: l), tensors[b + 4])
-                    let z = tensors[b + 2]
+                    put(TraceName.pattern(layer: l), at(.pattern))
+                    let z = at(.z)
                     put(TraceName.z(layer: l), z)
                     // Head h's share of the output projection: z_h · W_O[h·HS..<(h+1)·HS, :], all T rows
                     // in one product (row t lands at [t, h, :]).
@@ -149,27 +159,41 @@ extension GPT {
                             }
                         }
                     })
-                    put(TraceName.attnOut(layer: l), tensors[b + 5])
-                    put(TraceName.residMid(layer: l), tensors[b + 6])
-                    put(TraceName.lnMean(layer: l, 2), tensors[b + 8])
+                    put(TraceName.attnOut(layer: l), at(.attnOut))
+                    put(TraceName.residMid(layer: l), at(.residMid))
+                    put(TraceName.lnMean(layer: l, 2), at(.ln2Mean))
                     put(TraceName.lnScale(layer: l, 2), scale(rstd(l, 2)))
-                    put(TraceName.lnNormalized(layer: l, 2), tensors[b + 7])
-                    put(TraceName.mlpPre(layer: l), tensors[b + 9])
-                    put(TraceName.mlpPost(layer: l), tensors[b + 10])
-                    put(TraceName.mlpOut(layer: l), tensors[b + 11])
-                    put(TraceName.residPost(layer: l), tensors[b + 12])
+                    put(TraceName.lnNormalized(layer: l, 2), at(.ln2))
+                    put(TraceName.mlpPre(layer: l), at(.mlpPre))
+                    put(TraceName.mlpPost(layer: l), at(.mlpPost))
+                    put(TraceName.mlpOut(layer: l), at(.mlpOut))
+                    put(TraceName.residPost(layer: l), at(.residPost))
                     out[l] = named
                 }
             }
         }
         for named in perLayer { for (name, tensor) in named { put(name, tensor) } }
-        put(TraceName.lnFinalMean, tensors[2 + 13 * L])
+        put(TraceName.lnFinalMean, tensors[slots.at(.lnfMean)])
         put(TraceName.lnFinalScale, scale(lnfRstd))
-        put(TraceName.lnFinalNormalized, tensors[1 + 13 * L])
-        put(TraceName.logits, tensors[3 + 13 * L])
-        put(TraceName.probs, tensors[4 + 13 * L])
+        put(TraceName.lnFinalNormalized, tensors[slots.at(.lnf)])
+        put(TraceName.logits, tensors[slots.at(.logits)])
+        put(TraceName.probs, tensors[slots.at(.probs)])
         return trace
     }
+}
+
+/// Where each of the traced pass's own arrays sits in its list: the embedding's output, then each
+/// block's `Block` arrays, then the `Final` ones. Each is the trace tensor named like its case.
+struct TraceSlots {
+    enum Block: Int, CaseIterable {
+        case ln1, ln1Mean, z, scores, pattern, attnOut, residMid, ln2, ln2Mean, mlpPre, mlpPost, mlpOut, residPost
+    }
+    enum Final: Int { case lnf, lnfMean, logits, probs }
+    static let embedded = 0
+    let layers: Int
+
+    func at(_ l: Int, _ s: Block) -> Int { 1 + Block.allCases.count * l + s.rawValue }
+    func at(_ f: Final) -> Int { 1 + Block.allCases.count * layers + f.rawValue }
 }
 
 /// Arrays of `counts[k]` floats (each > 0), uninitialised (or all `poison`) until `fill`, called
