@@ -27,8 +27,7 @@ func softmaxAndMix(_ out: UnsafeMutablePointer<Float>, _ preatt: UnsafePointer<F
 /// att (n) = softmax(preatt (n)).
 @inline(__always)
 func softmaxRow(_ preatt: UnsafePointer<Float>, _ att: UnsafeMutablePointer<Float>, n: Int) {
-    var maxval = -Float.greatestFiniteMagnitude
-    for j in 0..<n where preatt[j] > maxval { maxval = preatt[j] }
+    let maxval = rowMax(preatt, n)
     // Softmax with the row maximum subtracted: e^(s−max) ≤ 1, so nothing overflows.
     var sum8 = F8.zero
     var j = 0

@@ -8,8 +8,7 @@ public func softmaxForward(_ probs: UnsafeMutablePointer<Float>, _ logits: Unsaf
     parallelChunks(N, work: N * V * 16) { rows in
     for n in rows {
         let x = logits + n * V, p = probs + n * V
-        var maxval = -Float.greatestFiniteMagnitude
-        for i in 0..<V where x[i] > maxval { maxval = x[i] }
+        let maxval = rowMax(x, V)
         var sum8 = F8.zero
         var i = 0
         while i + 8 <= V { let e = exp8(load8(x + i) - maxval); store8(e, p + i); sum8 += e; i += 8 }

@@ -77,3 +77,24 @@ func tanh8(_ x: F8) -> F8 {
 /// e^x through the vector path, for the rare scalar call sites that must agree with it.
 @inline(__always)
 func expScalar(_ x: Float) -> Float { exp8(F8(repeating: x))[0] }
+
+/// The largest of x[0..<n] (n ≥ 1; NaNs skipped), as `for j where x[j] > m { m = x[j] }` finds it,
+/// in four chains of comparisons side by side instead of one waiting on the latency of the last.
+/// The maximum does not depend on the order (only the sign of a zero maximum might, and x − (±0)
+/// then gives the same exponentials).
+@inline(__always)
+func rowMax(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m0 = -Float.greatestFiniteMagnitude, m1 = m0, m2 = m0, m3 = m0
+    var j = 0
+    while j + 4 <= n {
+        if x[j] > m0 { m0 = x[j] }
+        if x[j + 1] > m1 { m1 = x[j + 1] }
+        if x[j + 2] > m2 { m2 = x[j + 2] }
+        if x[j + 3] > m3 { m3 = x[j + 3] }
+        j += 4
+    }
+    while j < n { if x[j] > m0 { m0 = x[j] }; j += 1 }
+    if m1 > m0 { m0 = m1 }
+    if m3 > m2 { m2 = m3 }
+    return m2 > m0 ? m2 : m0
+}

@@ -97,6 +97,24 @@ import Testing
         #expect(exp8(F8(repeating: -.infinity))[0] == 0)
     }
 
+    /// `rowMax`'s four chains find the plain loop's maximum for every length and position of the
+    /// maximum, with NaNs (skipped) and −∞ (the mask) among the values.
+    @Test func rowMaxIsThePlainLoopsMaximum() {
+        var rng = SplitMix64(seed: 11)
+        for n in 1...40 {
+            for trial in 0..<6 {
+                var x = (0..<n).map { _ in Float(rng.nextNormal()) * 10 }
+                if trial == 1 { x[rng.nextInt(below: n)] = .nan }
+                if trial == 2 { x[rng.nextInt(below: n)] = .infinity }
+                if trial == 3 { for i in x.indices where i % 2 == 0 { x[i] = -.infinity } }
+                if trial == 4 { x[n - 1] = 1000 }
+                var plain = -Float.greatestFiniteMagnitude
+                for v in x where v > plain { plain = v }
+                #expect(x.withUnsafeBufferPointer { rowMax($0.baseAddress!, n) }.bitPattern == plain.bitPattern, "n \(n) trial \(trial): \(x)")
+            }
+        }
+    }
+
     static func model(_ positional: PositionalEncoding) -> GPT {
         let config = GPTConfig(vocabSize: 37, contextLength: 12, layers: 2, heads: 3, width: 24, positional: positional)
         return GPT(config: config, parameters: GradientTests.randomParameters(config, seed: 5))
