@@ -8,21 +8,38 @@ public func layerNormForward(_ out: UnsafeMutablePointer<Float>, _ mean: UnsafeM
                       _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, N: Int, C: Int) {
     // Row by row: any split of the rows between threads gives the same bits.
     parallelChunks(N, work: N * C * 8) { rows in
-    for n in rows {
-        let x = inp + n * C
-        var m: Float = 0
-        for i in 0..<C { m += x[i] }
+    eachFourRows(rows) { n, k in
+        // Four rows' sums side by side, one per lane: each lane's additions are one row's loop.
+        let x = fourRows(inp, n, k, C)
+        var m = SIMD4<Float>.zero
+        for i in 0..<C { m += SIMD4(x.0[i], x.1[i], x.2[i], x.3[i]) }
         m /= Float(C)
-        var v: Float = 0
-        for i in 0..<C { let d = x[i] - m; v += d * d }
+        var v = SIMD4<Float>.zero
+        for i in 0..<C { let d = SIMD4(x.0[i], x.1[i], x.2[i], x.3[i]) - m; v += d * d }
         v /= Float(C)
         let s = 1 / (v + layerNormEpsilon).squareRoot()
-        let o = out + n * C
-        for i in 0..<C { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
-        mean[n] = m
-        rstd[n] = s
+        for r in 0..<k {
+            let x = inp + (n + r) * C, o = out + (n + r) * C, m = m[r], s = s[r]
+            for i in 0..<C { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
+            mean[n + r] = m
+            rstd[n + r] = s
+        }
     }
     }
+}
+
+/// Calls `body(n, k)` for rows n..<n+k, k = 4 but at the end of `rows`.
+@inline(__always)
+private func eachFourRows(_ rows: Range<Int>, _ body: (Int, Int) -> Void) {
+    var n = rows.lowerBound
+    while n < rows.upperBound { let k = min(4, rows.upperBound - n); body(n, k); n += k }
+}
+
+/// Rows n..<n+k (k ≤ 4) of an (N, C) matrix, the last repeated to make four.
+@inline(__always)
+private func fourRows(_ m: UnsafePointer<Float>, _ n: Int, _ k: Int, _ C: Int)
+    -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+    (m + n * C, m + (n + min(1, k - 1)) * C, m + (n + min(2, k - 1)) * C, m + (n + min(3, k - 1)) * C)
 }
 
 /// LayerNorm's backward pass in its two halves: the input gradient row by row (each shard of a
@@ -35,23 +52,29 @@ public func layerNormBackwardInput(_ dinp: UnsafeMutablePointer<Float>, _ dout: 
                                    _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>, N: Int, C: Int) {
     // Row by row: any split of the rows between threads gives the same bits.
     parallelChunks(N, work: N * C * 12) { rows in
-    for n in rows {
-        let x = inp + n * C, d = dout + n * C, dx = dinp + n * C
-        let m = mean[n], s = rstd[n]
-        // Two reductions of the projected gradient: its mean, and its mean along the normalised input.
-        var dnormMean: Float = 0, dnormNormMean: Float = 0
+    eachFourRows(rows) { n, k in
+        // Two reductions of the projected gradient: its mean, and its mean along the normalised
+        // input; four rows side by side, one per lane, each lane's additions one row's loop.
+        let x = fourRows(inp, n, k, C), d = fourRows(dout, n, k, C)
+        let m = SIMD4(mean[n], mean[n + min(1, k - 1)], mean[n + min(2, k - 1)], mean[n + min(3, k - 1)])
+        let s = SIMD4(rstd[n], rstd[n + min(1, k - 1)], rstd[n + min(2, k - 1)], rstd[n + min(3, k - 1)])
+        var dnormMean = SIMD4<Float>.zero, dnormNormMean = SIMD4<Float>.zero
         for i in 0..<C {
-            let norm = (x[i] - m) * s
-            let dnorm = weight[i] * d[i]
+            let norm = (SIMD4(x.0[i], x.1[i], x.2[i], x.3[i]) - m) * s
+            let dnorm = weight[i] * SIMD4(d.0[i], d.1[i], d.2[i], d.3[i])
             dnormMean += dnorm
             dnormNormMean += dnorm * norm
         }
         dnormMean /= Float(C)
         dnormNormMean /= Float(C)
-        for i in 0..<C {
-            let norm = (x[i] - m) * s
-            let dnorm = weight[i] * d[i]
-            dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+        for r in 0..<k {
+            let x = inp + (n + r) * C, d = dout + (n + r) * C, dx = dinp + (n + r) * C
+            let m = m[r], s = s[r], dnormMean = dnormMean[r], dnormNormMean = dnormNormMean[r]
+            for i in 0..<C {
+                let norm = (x[i] - m) * s
+                let dnorm = weight[i] * d[i]
+                dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+            }
         }
     }
     }
