@@ -155,18 +155,37 @@ extension GPT {
         let a = s.layout, B = a.B, T = a.T, BT = B * T
         let C = config.width, NH = config.heads, V = config.vocabSize
         let p = params.pointer, x = s.acts.pointer, d = s.dacts.pointer, g = ws.grads.pointer, wT = ws.weightsT.pointer
+        let layout = self.layout
         let previous = ws.shards.firstIndex { $0 === s }.flatMap { $0 > 0 ? ws.shards[$0 - 1] : nil }
         var added = 0
-        /// Runs `body`, this shard's addition to one parameter gradient, once the previous shard
-        /// has made the same addition. Every shard makes its additions in the same order, and
-        /// shards start in order on the threads (the pool hands out chunks in order), so the
-        /// shard waited for is always running or done.
-        func inTurn(_ body: () -> Void) {
-            if let previous { while previous.added.load(ordering: .acquiring) <= added {} }
-            body()
-            added += 1
-            s.added.store(added, ordering: .releasing)
+        /// This shard's additions not made yet, in order: each waits for the previous shard to make
+        /// the same addition first. Every shard makes its additions in the same order, and shards
+        /// start in order on the threads (the pool hands out chunks in order), so the shard waited
+        /// for is always running or done.
+        var pending: [() -> Void] = []
+        pending.reserveCapacity(2 + 6 * config.layers)
+        /// Makes the pending additions whose turn has come; with `all`, waits for the turn of each.
+        /// What an addition reads is final once it is queued (the pass writes each activation
+        /// gradient before reading it, and never after), so making it later changes nothing.
+        func addPending(all: Bool) {
+            while added < pending.count {
+                if let previous, previous.added.load(ordering: .acquiring) <= added {
+                    guard all else { return }
+                    while previous.added.load(ordering: .acquiring) <= added {}
+                }
+                pending[added]()
+                added += 1
+                s.added.store(added, ordering: .releasing)
+            }
         }
+        /// Queues `body`, this shard's addition to one parameter gradient, and makes it (and any
+        /// others queued) as soon as the previous shard has made its own: a shard that is ahead
+        /// goes on with its activation gradients instead of waiting.
+        func inTurn(_ body: @escaping () -> Void) {
+            pending.append(body)
+            addPending(all: false)
+        }
+        defer { addPending(all: true) }
         for (offset, count) in s.zeroedGradients { (d + offset).update(repeating: 0, count: count) }
 
         crossEntropySoftmaxBackward(d + a.logits, x + a.probs, s.targets, N: BT, V: V, meanOver: meanOver)
