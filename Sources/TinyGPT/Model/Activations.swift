@@ -87,8 +87,7 @@ struct ActivationPointers {
     }
 
     /// The layout's offsets from `base`.
-    init(_ base: P, _ a: ActivationLayout) {
-        let x = base
+    init(_ x: P, _ a: ActivationLayout) {
         self.init(encoded: x + a.encoded, layers: a.layers.map { o in
             Block(ln1: x + o.ln1, ln1Mean: x + o.ln1Mean, ln1Rstd: x + o.ln1Rstd, qkv: x + o.qkv, atty: x + o.atty,
                   preatt: x + o.preatt, att: x + o.att, attproj: x + o.attproj, residual2: x + o.residual2,

@@ -1,15 +1,16 @@
 import Kernels
 import Synchronization
-/// Buffers for training on (B, T) batches, allocated once so a training step allocates nothing:
-/// activations, their gradients, the parameter gradients and the transposed weights.
+/// Buffers for training on (B, T) batches, allocated once (a step allocates only small bookkeeping,
+/// such as each shard's queue of parameter-gradient additions): activations, their gradients, the
+/// parameter gradients and the transposed weights.
 ///
 /// The batch's rows are cut into shards, one per kernel thread (at most B). Each shard has its own
 /// activations and activation gradients, and runs its forward and backward pass on one
 /// thread, without the hand-off between threads that every kernel would otherwise pay (a step
 /// makes about a hundred kernel calls of tens of microseconds). The parameter gradients sum over
-/// every row: each shard adds its rows to a tensor's sum right after computing them (its data
-/// still in its core's cache), but only once the shard before it has added its own, so every
-/// tensor gets its rows in batch order. Those sums are running sums over the rows (`gemm`'s FMA
+/// every row: each shard adds its rows to a tensor's sum soon after computing them (its data still
+/// in its core's cache), but only once the shard before it has added its own (until then the
+/// addition waits in a queue and the shard goes on), so every tensor gets its rows in batch order. Those sums are running sums over the rows (`gemm`'s FMA
 /// chain, `columnSums`, the LayerNorm and embedding sums): rows 0..<n then n..<N give the bits of
 /// one pass over all N, so the shard count changes no bits.
 public final class TrainingWorkspace {
