@@ -269,7 +269,7 @@ private func weightedSums(_ a: UnsafePointer<Float>, _ da: UnsafePointer<Float>,
 
 /// dqkv (B, T, 3C) from dout (B, T, C), written (not added to: nothing else feeds qkv).
 ///
-/// Per (sequence, head), first row by row: daⱼ = d·vⱼ and the softmax's
+/// Per (sequence, head), first query by query (four at a time): daⱼ = d·vⱼ and the softmax's
 /// dsⱼ = aⱼ(daⱼ − Σₖ aₖdaₖ)·scale, kept in a T × T block. Then dq_t = Σ_{j ≤ t} ds_tⱼ kⱼ,
 /// dvⱼ = Σ_{t ≥ j} a_tⱼ d_t and dkⱼ = Σ_{t ≥ j} ds_tⱼ q_t, each summed in registers in ascending
 /// order of j or t — the order in which a query-by-query loop adds into them, so the bits are the
