@@ -42,6 +42,13 @@ private func fourRows(_ m: UnsafePointer<Float>, _ n: Int, _ k: Int, _ C: Int)
     (m + n * C, m + (n + min(1, k - 1)) * C, m + (n + min(2, k - 1)) * C, m + (n + min(3, k - 1)) * C)
 }
 
+/// Elements n..<n+k (k ≤ 4) of a vector, the last repeated to make four (`fourRows` of width 1).
+@inline(__always)
+private func fourValues(_ v: UnsafePointer<Float>, _ n: Int, _ k: Int) -> SIMD4<Float> {
+    let r = fourRows(v, n, k, 1)
+    return SIMD4(r.0[0], r.1[0], r.2[0], r.3[0])
+}
+
 /// LayerNorm's backward pass in its two halves: the input gradient row by row (each shard of a
 /// training batch for its own rows), the parameter gradients summed over the rows (the shards add
 /// theirs in turn, in row order).
@@ -56,8 +63,7 @@ public func layerNormBackwardInput(_ dinp: UnsafeMutablePointer<Float>, _ dout: 
         // Two reductions of the projected gradient: its mean, and its mean along the normalised
         // input; four rows side by side, one per lane, each lane's additions one row's loop.
         let x = fourRows(inp, n, k, C), d = fourRows(dout, n, k, C)
-        let m = SIMD4(mean[n], mean[n + min(1, k - 1)], mean[n + min(2, k - 1)], mean[n + min(3, k - 1)])
-        let s = SIMD4(rstd[n], rstd[n + min(1, k - 1)], rstd[n + min(2, k - 1)], rstd[n + min(3, k - 1)])
+        let m = fourValues(mean, n, k), s = fourValues(rstd, n, k)
         var dnormMean = SIMD4<Float>.zero, dnormNormMean = SIMD4<Float>.zero
         for i in 0..<C {
             let norm = (SIMD4(x.0[i], x.1[i], x.2[i], x.3[i]) - m) * s
